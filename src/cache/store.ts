@@ -1,0 +1,20 @@
+/**
+ * The result store: content-addressed values under cache keys (SPEC §3.5).
+ *
+ * @module
+ */
+import type { Value } from "../protocol/value.ts";
+
+/** What a store holds: results of pure ops, and responses of model calls (JSON text). */
+export type StoreNamespace = "op" | "llm";
+
+/**
+ * A content-addressed store of values. Reads are verified: a corrupt entry is discarded and
+ * reported as a miss, never returned. Writes are atomic and safe with concurrent writers.
+ */
+export interface ResultStore {
+  /** Where the store lives, for messages (`/home/me/.cache/rlm`, `nix:/nix/store`). */
+  readonly location: string;
+  get(ns: StoreNamespace, key: string): Promise<Value | undefined>;
+  put(ns: StoreNamespace, key: string, value: Value): Promise<void>;
+}

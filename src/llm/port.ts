@@ -1,0 +1,44 @@
+/**
+ * The model port: one chat completion, whatever the provider (SPEC §2, §3.5).
+ *
+ * @module
+ */
+
+/** One chat message. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** A chat completion request. Everything here is part of the model-call cache key. */
+export interface ChatRequest {
+  /** Model name, possibly with a provider prefix (`openai/gpt-5-mini`, `ollama/qwen3`). */
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** Token counts of one response. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** A chat completion response. */
+export interface ChatResponse {
+  content: string;
+  usage: Usage;
+  /** Cost in USD, or `null` when the model is not in the pricing table. */
+  costUsd: number | null;
+  /** Whether the response came from the cache (no request was made). */
+  cached: boolean;
+  latencyMs: number;
+  /** How many retries the request needed. */
+  retries: number;
+}
+
+/** Anything that answers chat requests: the OpenAI-compatible client, or a cache in front of it. */
+export interface ModelPort {
+  complete(request: ChatRequest, options?: { signal?: AbortSignal }): Promise<ChatResponse>;
+}

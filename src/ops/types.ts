@@ -1,0 +1,68 @@
+/**
+ * The shape of an op implementation and the ports through which effectful ops reach the world.
+ *
+ * @module
+ */
+import type { OpArgs, OpName } from "../protocol/ops.ts";
+import type { Value } from "../protocol/value.ts";
+
+/** Read access to the variables an op may reference; every accessor throws `OpError` on misuse. */
+export interface Vars {
+  /** The value of `name`, which must exist; `arg` names the op arg for error messages. */
+  value(name: string, arg: string): Value;
+  /** The value of `name`, which must be text. */
+  text(name: string, arg: string): string;
+  /** The value of `name`, which must be a list. */
+  list(name: string, arg: string): string[];
+  /** Items of several variables: a list contributes all its items, a text one item. */
+  items(names: readonly string[], arg: string): string[];
+  /** Names of every variable, in binding order. */
+  names(): string[];
+}
+
+/** Where a sub-call comes from, for progress and traces. */
+export interface SubCallMeta {
+  /** The op that spawned the call. */
+  op: "rlm_call" | "map" | "combine";
+  /** The item index for `map`, in input order. */
+  index?: number;
+  /** How many items the spawning `map` has. */
+  of?: number;
+}
+
+/** A model sub-call: answer `query` about `context` (SPEC §3.4). */
+export interface SubCallPort {
+  call(
+    query: string,
+    context: string,
+    options: { meta: SubCallMeta; signal?: AbortSignal },
+  ): Promise<string>;
+}
+
+/** The Python sandbox (SPEC §6): runs code with named variables, returns stdout or `result`. */
+export interface SandboxPort {
+  /** Identity of the runtime (e.g. `pyodide@314.0.7`, `wasi:<sha256 of python.wasm>`); part of cache keys. */
+  readonly identity: string;
+  run(
+    code: string,
+    vars: Record<string, Value>,
+    options?: { signal?: AbortSignal },
+  ): Promise<string>;
+}
+
+/** Effects handed to ops. A missing port makes the ops that need it fail with a clear error. */
+export interface OpPorts {
+  subCall?: SubCallPort;
+  sandbox?: SandboxPort;
+  signal?: AbortSignal;
+}
+
+/** One op: a function of its validated args and the variables it references. */
+export type OpImpl<K extends OpName> = (
+  args: OpArgs<K>,
+  vars: Vars,
+  ports: OpPorts,
+) => Value | Promise<Value>;
+
+/** Every op, by name: a missing op fails to compile. */
+export type OpRegistry = { [K in OpName]: OpImpl<K> };

@@ -1,0 +1,32 @@
+/**
+ * Errors that callers catch to decide what to do, and that `main.ts` maps to exit codes.
+ *
+ * @module
+ */
+
+/** Bad usage or bad input from the user (missing file, malformed plan...): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UsageError";
+  }
+}
+
+/** A run budget ran out (SPEC §3.6): exit code 3. `partial` is the best answer, if any. */
+export class BudgetExceededError extends Error {
+  /** Which budget: `cost`, `llm_calls` or `timeout`. */
+  readonly budget: "cost" | "llm_calls" | "timeout";
+  /** The best partial answer the root gave, if any. */
+  readonly partial?: string;
+
+  constructor(
+    budget: "cost" | "llm_calls" | "timeout",
+    message: string,
+    options?: ErrorOptions & { partial?: string },
+  ) {
+    super(message, options);
+    this.name = "BudgetExceededError";
+    this.budget = budget;
+    this.partial = options?.partial;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Plans: a commit step without `mode` (SPEC §4), as read by `rlm exec`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { RawOperationSchema } from "./ops.ts";
+import { VarNameSchema } from "./value.ts";
+
+/** A plan as written: operations (args not yet validated) and the bind to output. */
+export const RawPlanSchema = z.object({
+  operations: z.array(RawOperationSchema).min(1, "must hold at least one operation"),
+  output: VarNameSchema.optional(),
+});
+/** A plan as written. */
+export type RawPlan = z.infer<typeof RawPlanSchema>;

@@ -1,0 +1,30 @@
+/**
+ * Values of the DSL: a value is text (a string) or a list of strings (SPEC §3.1).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** A DSL value: text or a list of texts. */
+export const ValueSchema = z.union([z.string(), z.array(z.string())]);
+/** A DSL value: text or a list of texts. */
+export type Value = z.infer<typeof ValueSchema>;
+
+/** A variable name: an identifier the model can write and read back. */
+export const VarNameSchema = z.string().regex(
+  /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+  "must be an identifier (letters, digits, _; at most 64 characters; not starting with a digit)",
+);
+/** A variable name. */
+export type VarName = z.infer<typeof VarNameSchema>;
+
+/** A value bound to a variable, with its content hash (hex sha256, see `hashValue`). */
+export interface Binding {
+  readonly value: Value;
+  readonly hash: string;
+}
+
+/** The kind of a value as the model is told it. */
+export function kindOf(value: Value): "text" | "list" {
+  return typeof value === "string" ? "text" : "list";
+}
