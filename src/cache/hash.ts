@@ -15,11 +15,33 @@ export const CACHE_FORMAT_VERSION = 1;
 
 /** Prefix hashed before a text's UTF-8 bytes. */
 export const TEXT_HASH_PREFIX = "rlm-text\n";
-const LIST_HASH_PREFIX = "rlm-list\n";
+/** Prefix hashed before the item hashes of a list. */
+export const LIST_HASH_PREFIX = "rlm-list\n";
 
-/** Hex sha256 of a text value. */
+const SLICE = 1 << 22;
+const encoder = new TextEncoder();
+let scratch: Uint8Array | undefined;
+
+/** Hex sha256 of a text value (its UTF-8 bytes; lone surrogates count as U+FFFD). */
 export function hashText(text: string): string {
-  return createHash("sha256").update(TEXT_HASH_PREFIX).update(text, "utf8").digest("hex");
+  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
+  if (text.length < SLICE) return h.update(text, "utf8").digest("hex");
+  // Encoding slices into one reused buffer is ~4x faster than hashing a huge string directly.
+  scratch ??= new Uint8Array(SLICE * 3);
+  for (let i = 0; i < text.length;) {
+    let end = Math.min(text.length, i + SLICE);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // keep surrogate pairs whole
+    const { written } = encoder.encodeInto(text.slice(i, end), scratch);
+    h.update(scratch.subarray(0, written));
+    i = end;
+  }
+  return h.digest("hex");
+}
+
+/** Hex sha256 of a text value given as its UTF-8 bytes (equal to `hashText` of the decoded text). */
+export function hashTextBytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(TEXT_HASH_PREFIX).update(bytes).digest("hex");
 }
 
 /**

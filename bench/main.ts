@@ -1,0 +1,100 @@
+/**
+ * `deno task bench [SUITE...] [--quick] [--no-write]`: the performance suite. Runs each suite,
+ * prints its rows, and rewrites docs/performance.md with the numbers of this run.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type { BenchRow, BenchSuite } from "./_types.ts";
+import { ROOT } from "./_rlm.ts";
+import { opsSuite } from "./ops.ts";
+
+const SUITES: BenchSuite[] = [opsSuite];
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    "no-write": { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+});
+const unknown = positionals.filter((id) => !SUITES.some((s) => s.id === id));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown suite ${unknown.join(", ")}; suites: ${SUITES.map((s) => s.id).join(", ")}`,
+  );
+  Deno.exit(2);
+}
+const chosen = positionals.length ? SUITES.filter((s) => positionals.includes(s.id)) : SUITES;
+
+const sections: string[] = [];
+let failedTargets = 0;
+for (const suite of chosen) {
+  const tmpDir = await Deno.makeTempDir({ prefix: `rlm-bench-${suite.id}-` });
+  const log = (m: string) => console.error(`[${suite.id}] ${m}`);
+  try {
+    const rows = await suite.run({ tmpDir, quick: values.quick, log });
+    failedTargets += rows.filter((r) => r.pass === false).length;
+    const table = renderTable(rows);
+    console.log(`\n## ${suite.title}\n\n${table}`);
+    sections.push(`## ${suite.title}\n\n${table}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[${suite.id}] failed: ${message}`);
+    sections.push(`## ${suite.title}\n\nThe suite failed in this run: ${message}\n`);
+    failedTargets++;
+  } finally {
+    await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (!values["no-write"] && !values.quick) {
+  const path = `${ROOT}docs/performance.md`;
+  await Deno.writeTextFile(path, await renderPage(sections));
+  console.error(`wrote ${path}`);
+}
+Deno.exit(failedTargets > 0 ? 1 : 0);
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return "n/a";
+  return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(2);
+}
+
+function renderTable(rows: BenchRow[]): string {
+  const lines = [
+    "| measurement | value | reference | ratio | target | met |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    const ref = r.reference ? `${r.reference.name}: ${fmt(r.reference.value)} ${r.unit}` : "";
+    const ratio = r.reference && r.reference.value > 0
+      ? `${fmt(r.value / r.reference.value)}x`
+      : "";
+    const met = r.pass === undefined ? "" : r.pass ? "yes" : "**no**";
+    const note = r.note ? ` (${r.note})` : "";
+    lines.push(
+      `| ${r.name}${note} | ${fmt(r.value)} ${r.unit} | ${ref} | ${ratio} | ${
+        r.target ?? ""
+      } | ${met} |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function renderPage(sections: string[]): Promise<string> {
+  const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => ""))
+    .match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+  return [
+    "# Performance",
+    "",
+    "Written by `deno task bench` (do not edit by hand). Every figure is measured in the same run",
+    "as its reference, on the machine below; compare ratios, not absolute times, across machines.",
+    "",
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Machine: ${navigator.hardwareConcurrency} cores, ${cpu}`,
+    `- Deno ${Deno.version.deno}, V8 ${Deno.version.v8}`,
+    "",
+    ...sections,
+  ].join("\n");
+}

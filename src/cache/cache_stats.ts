@@ -1,0 +1,32 @@
+/**
+ * `rlm cache stats`: what the file store holds.
+ *
+ * @module
+ */
+import { entryFiles } from "./_entries.ts";
+
+/** Entries and bytes per namespace (`op`, `llm`), plus temp leftovers. */
+export interface CacheStats {
+  dir: string;
+  namespaces: Record<string, { entries: number; bytes: number }>;
+  entries: number;
+  bytes: number;
+  tempFiles: number;
+}
+
+/** Count what the store in `dir` holds. */
+export async function cacheStats(dir: string): Promise<CacheStats> {
+  const stats: CacheStats = { dir, namespaces: {}, entries: 0, bytes: 0, tempFiles: 0 };
+  for await (const e of entryFiles(dir)) {
+    if (e.temp) {
+      stats.tempFiles++;
+      continue;
+    }
+    const ns = (stats.namespaces[e.ns] ??= { entries: 0, bytes: 0 });
+    ns.entries++;
+    ns.bytes += e.bytes;
+    stats.entries++;
+    stats.bytes += e.bytes;
+  }
+  return stats;
+}

@@ -1,0 +1,84 @@
+/**
+ * `rlm cache gc`: trim the file store.
+ *
+ * Always removes temp files left by writers that died (older than an hour, so a live writer is
+ * never disturbed) and entries that fail verification. With `olderThanDays`, removes entries
+ * not used (read or written) for that long; with `maxBytes`, then removes the least recently
+ * used entries until the store fits.
+ *
+ * @module
+ */
+import { type EntryFile, entryFiles } from "./_entries.ts";
+import { decodeEntry } from "./file_store.ts";
+
+/** What gc may remove besides leftovers and corrupt entries. */
+export interface GcOptions {
+  /** Remove entries unused for this many days. */
+  olderThanDays?: number;
+  /** Then remove least recently used entries until the store is at most this many bytes. */
+  maxBytes?: number;
+  /** The current time (for tests); default now. */
+  nowMs?: number;
+}
+
+/** What gc removed and what is left. */
+export interface GcReport {
+  removedEntries: number;
+  removedBytes: number;
+  removedTemp: number;
+  removedCorrupt: number;
+  keptEntries: number;
+  keptBytes: number;
+}
+
+const HOUR = 3600_000;
+
+/** Collect garbage in the store in `dir`. */
+export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcReport> {
+  const now = options.nowMs ?? Date.now();
+  const report: GcReport = {
+    removedEntries: 0,
+    removedBytes: 0,
+    removedTemp: 0,
+    removedCorrupt: 0,
+    keptEntries: 0,
+    keptBytes: 0,
+  };
+  const kept: EntryFile[] = [];
+  const remove = async (e: EntryFile) => {
+    await Deno.remove(e.path).catch(() => {});
+    report.removedEntries++;
+    report.removedBytes += e.bytes;
+  };
+  for await (const e of entryFiles(dir)) {
+    if (e.temp) {
+      if (now - e.usedMs > HOUR) {
+        await Deno.remove(e.path).catch(() => {});
+        report.removedTemp++;
+      }
+      continue;
+    }
+    if (decodeEntry(await Deno.readFile(e.path)) === undefined) {
+      await Deno.remove(e.path).catch(() => {});
+      report.removedCorrupt++;
+      continue;
+    }
+    if (options.olderThanDays !== undefined && now - e.usedMs > options.olderThanDays * 24 * HOUR) {
+      await remove(e);
+      continue;
+    }
+    kept.push(e);
+  }
+  if (options.maxBytes !== undefined) {
+    kept.sort((a, b) => a.usedMs - b.usedMs);
+    let total = kept.reduce((n, e) => n + e.bytes, 0);
+    while (total > options.maxBytes && kept.length > 0) {
+      const e = kept.shift() as EntryFile;
+      await remove(e);
+      total -= e.bytes;
+    }
+  }
+  report.keptEntries = kept.length;
+  report.keptBytes = kept.reduce((n, e) => n + e.bytes, 0);
+  return report;
+}

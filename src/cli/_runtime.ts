@@ -1,0 +1,60 @@
+/**
+ * What `rlm run` and `rlm exec` share: the store, the sandbox and the executor, built from
+ * the options that concern them, and released together.
+ *
+ * @module
+ */
+import { resolveCacheDir } from "../cache/cache_dir.ts";
+import { openFileStore } from "../cache/file_store.ts";
+import type { ResultStore } from "../cache/store.ts";
+import { createExecutor } from "../exec/create_executor.ts";
+import type { Executor } from "../exec/executor.ts";
+import type { SandboxPort } from "../ops/types.ts";
+
+/** Options shared by every command that runs ops. */
+export interface RuntimeOptions {
+  /** `--executor` / `RLM_EXECUTOR`. */
+  executor: string;
+  /** `--cache-dir` / `RLM_CACHE_DIR`. */
+  cacheDir?: string;
+  /** `--no-cache`: no store at all. */
+  cache: boolean;
+  /** The sandbox for `eval`, or none with `--no-eval`. */
+  sandbox?: SandboxPort;
+}
+
+/** The parts of a run that outlive one plan. */
+export interface Runtime extends AsyncDisposable {
+  readonly store?: ResultStore;
+  readonly executor: Executor;
+  readonly sandbox?: SandboxPort;
+  readonly cacheDir?: string;
+}
+
+/** Build the store and executor for `options`; dispose the result when done. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const cacheDir = options.cache ? resolveCacheDir(options.cacheDir) : undefined;
+  const store = cacheDir === undefined ? undefined : await openFileStore(cacheDir);
+  const executor = await createExecutor(options.executor, {
+    store,
+    cacheDir,
+    cache: options.cache,
+    ports: { sandbox: options.sandbox },
+  });
+  return {
+    store,
+    executor,
+    sandbox: options.sandbox,
+    cacheDir,
+    async [Symbol.asyncDispose]() {
+      await executor.close?.();
+    },
+  };
+}
+
+/** Read an option from its flag, else its env var, else the default (flags > env > defaults). */
+export function fromEnv(flag: string | undefined, envVar: string): string | undefined {
+  if (flag !== undefined) return flag;
+  const value = Deno.env.get(envVar);
+  return value === undefined || value === "" ? undefined : value;
+}

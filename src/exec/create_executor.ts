@@ -1,0 +1,39 @@
+/**
+ * Build the executor a run asked for (`--executor`, `RLM_EXECUTOR`).
+ *
+ * @module
+ */
+import type { ResultStore } from "../cache/store.ts";
+import type { OpPorts } from "../ops/types.ts";
+import { UsageError } from "../protocol/errors.ts";
+import type { Executor } from "./executor.ts";
+import { createLocalExecutor } from "./local/local_executor.ts";
+
+/** The executors there are. */
+export const EXECUTOR_NAMES = ["local", "nix"] as const;
+/** An executor's name. */
+export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+
+/** What every executor may use. */
+export interface CreateExecutorOptions {
+  /** The file cache (local executor); none means `--no-cache`. */
+  store?: ResultStore;
+  /** The cache directory (the Nix executor keeps its index and GC roots there). */
+  cacheDir?: string;
+  /** Whether caching is on at all (`--no-cache` turns it off). */
+  cache?: boolean;
+  /** The sandbox for `eval`. */
+  ports?: OpPorts;
+}
+
+/** Create the executor called `name`; an unknown name is a `UsageError`. */
+export function createExecutor(name: string, options: CreateExecutorOptions): Promise<Executor> {
+  switch (name) {
+    case "local":
+      return Promise.resolve(createLocalExecutor({ store: options.store, ports: options.ports }));
+    default:
+      throw new UsageError(
+        `Unknown executor "${name}": use ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(" or ")}`,
+      );
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The `local` executor (SPEC §5): pure ops run in-process; results go to the file cache.
+ *
+ * @module
+ */
+import type { ResultStore } from "../../cache/store.ts";
+import { OPS } from "../../ops/registry.ts";
+import type { OpImpl, OpPorts } from "../../ops/types.ts";
+import { createVars } from "../../ops/vars.ts";
+import type { Executor, PureOutcome, PureTask } from "../executor.ts";
+import { opKey } from "../op_key.ts";
+
+/** Options of the local executor. */
+export interface LocalExecutorOptions {
+  /** Where results are cached; none (the default) means `--no-cache`. */
+  store?: ResultStore;
+  /** The sandbox for `eval`; other ports are ignored (pure ops have no other effects). */
+  ports?: OpPorts;
+}
+
+/**
+ * Create the local executor.
+ *
+ * @example
+ * ```ts
+ * const executor = createLocalExecutor({ store: await openFileStore(dir) });
+ * const [outcome] = await executor.run([{ op, vars }]);
+ * ```
+ */
+export function createLocalExecutor(options: LocalExecutorOptions = {}): Executor {
+  const { store, ports = {} } = options;
+  const runOne = async (task: PureTask, signal?: AbortSignal): Promise<PureOutcome> => {
+    const start = performance.now();
+    try {
+      const runtime = task.op.op === "eval" ? ports.sandbox?.identity : undefined;
+      const key = store ? opKey(task.op, task.vars, runtime) : undefined;
+      if (store && key) {
+        const hit = await store.get("op", key);
+        if (hit !== undefined) {
+          return { ok: true, value: hit, cached: true, ms: performance.now() - start };
+        }
+      }
+      const impl = OPS[task.op.op] as OpImpl<typeof task.op.op>;
+      const value = await impl(task.op.args as never, createVars(task.vars, task.op.op), {
+        ...ports,
+        signal,
+      });
+      if (store && key) await store.put("op", key, value);
+      return { ok: true, value, cached: false, ms: performance.now() - start };
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { ok: false, error: e, ms: performance.now() - start };
+    }
+  };
+  return {
+    name: "local",
+    run: (tasks, opts) => Promise.all(tasks.map((task) => runOne(task, opts?.signal))),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The cache key of a pure op (SPEC §3.5): sha256 of a canonical JSON of the format version,
+ * the op, its literal args and the content hashes of its input values.
+ *
+ * @module
+ */
+import { hashKey } from "../cache/hash.ts";
+import type { Operation } from "../protocol/ops.ts";
+import { VARIABLE_ARGS } from "../protocol/ops.ts";
+import type { Binding } from "../protocol/value.ts";
+
+/**
+ * Key of `op` applied to `vars` (the bindings it references). `runtime` identifies what runs
+ * the op when that can change its result (the Python runtime of `eval`).
+ *
+ * Variable names never enter the key of ops that only read values, so the same op on the same
+ * content hits the cache whatever the variables are called; `eval` sees its variables by name,
+ * so for `eval` the names are part of the key.
+ *
+ * @example
+ * ```ts
+ * const vars = new Map([["a", { value: "x", hash: hashValue("x") }]]);
+ * opKey({ op: "count", args: { input: "a", mode: "lines", ignore_case: false } }, vars);
+ * ```
+ */
+export function opKey(
+  op: Operation,
+  vars: ReadonlyMap<string, Binding>,
+  runtime?: string,
+): string {
+  const args = op.args as Record<string, unknown>;
+  const literals: Record<string, unknown> = {};
+  const inputs: Record<string, unknown> = {};
+  for (const [name, arg] of Object.entries(args)) {
+    if (op.op === "eval" && name === "inputs") continue;
+    if (!(VARIABLE_ARGS as readonly string[]).includes(name)) {
+      literals[name] = arg;
+      continue;
+    }
+    inputs[name] = Array.isArray(arg)
+      ? arg.map((n: string) => hashOf(vars, n))
+      : hashOf(vars, arg as string);
+  }
+  if (op.op === "eval") {
+    const named: Record<string, string> = {};
+    for (const [name, binding] of vars) named[name] = binding.hash;
+    inputs.vars = named;
+  }
+  return hashKey({ op: op.op, args: literals, inputs, runtime });
+}
+
+function hashOf(vars: ReadonlyMap<string, Binding>, name: string): string {
+  const binding = vars.get(name);
+  if (binding === undefined) throw new Error(`opKey: variable "${name}" is not in the task's vars`);
+  return binding.hash;
+}

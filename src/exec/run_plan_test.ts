@@ -1,0 +1,184 @@
+import { assert, assertEquals, assertInstanceOf, assertRejects } from "../../tests/_assert.ts";
+import { hashValue } from "../cache/hash.ts";
+import { OpError } from "../ops/op_error.ts";
+import type { SubCallPort } from "../ops/types.ts";
+import type { Binding, Value } from "../protocol/value.ts";
+import type { Executor } from "./executor.ts";
+import { createLocalExecutor } from "./local/local_executor.ts";
+import { parsePlan } from "./parse_plan.ts";
+import { runPlan } from "./run_plan.ts";
+
+function bind(value: Value): Binding {
+  return { value, hash: hashValue(value) };
+}
+function envOf(vars: Record<string, Value>): Map<string, Binding> {
+  return new Map(Object.entries(vars).map(([k, v]) => [k, bind(v)]));
+}
+/** The local executor, recording the size of every batch it is handed. */
+function recording(): Executor & { batches: number[] } {
+  const inner = createLocalExecutor({});
+  const batches: number[] = [];
+  return {
+    name: "local",
+    batches,
+    run: (tasks, o) => (batches.push(tasks.length), inner.run(tasks, o)),
+  };
+}
+
+const LOG = "a ERROR x\nb INFO\nc ERROR y\nd WARN\n";
+
+Deno.test("runPlan chains ops and outputs the last bind by default", async () => {
+  const env = envOf({ context: LOG });
+  const plan = parsePlan({
+    operations: [
+      { op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "errors" },
+      { op: "count", args: { input: "errors" }, bind: "n" },
+    ],
+  });
+  const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+  assertEquals(result.output, "n");
+  assertEquals(result.binding.value, "2");
+  assertEquals(env.get("errors")?.value, "a ERROR x\nc ERROR y");
+  assertEquals(env.get("n")?.hash, hashValue("2"));
+});
+
+Deno.test("runPlan hands independent pure ops to the executor in one batch", async () => {
+  const executor = recording();
+  const plan = parsePlan({
+    operations: [
+      { op: "count", args: { input: "context", mode: "lines" }, bind: "lines" },
+      { op: "count", args: { input: "context", mode: "words" }, bind: "words" },
+      { op: "combine", args: { inputs: ["lines", "words"], strategy: "sum" }, bind: "total" },
+    ],
+  });
+  const result = await runPlan(plan, envOf({ context: LOG }), { executor });
+  assertEquals(executor.batches, [2, 1]);
+  assertEquals(result.binding.value, "14");
+});
+
+Deno.test("runPlan reads the binding each op saw when a name is bound again", async () => {
+  const env = envOf({ context: "1\n2\n3\n4" });
+  const plan = parsePlan({
+    operations: [
+      { op: "lines", args: { input: "context", start: 1, end: 3 }, bind: "x" },
+      { op: "count", args: { input: "x" }, bind: "before" },
+      { op: "lines", args: { input: "x", start: 1, end: 1 }, bind: "x" },
+      { op: "count", args: { input: "x" }, bind: "after" },
+    ],
+    output: "before",
+  });
+  const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+  assertEquals(result.binding.value, "3");
+  assertEquals(env.get("after")?.value, "1");
+  assertEquals(env.get("x")?.value, "1");
+});
+
+Deno.test("runPlan names the operation and the variable when a variable is missing", async () => {
+  const plan = parsePlan({ operations: [{ op: "count", args: { input: "nope" } }] });
+  const error = await assertRejects(
+    () => runPlan(plan, envOf({ context: "x" }), { executor: createLocalExecutor({}) }),
+    OpError,
+  );
+  assert(
+    error.message.startsWith('operation 1 (count): variable "nope" is not defined'),
+    error.message,
+  );
+  assert(error.message.includes("context"), error.message);
+});
+
+Deno.test("runPlan keeps the binds of ops that succeeded before one failed", async () => {
+  const env = envOf({ context: LOG });
+  const plan = parsePlan({
+    operations: [
+      { op: "count", args: { input: "context" }, bind: "n" },
+      { op: "split", args: { input: "n", delimiter: "," }, bind: "parts" },
+      { op: "slice", args: { input: "parts", start: 0 }, bind: "bad" },
+    ],
+  });
+  const error = await assertRejects(
+    () => runPlan(plan, env, { executor: createLocalExecutor({}) }),
+    OpError,
+  );
+  assert(error.message.startsWith("operation 3 (slice)"), error.message);
+  assertEquals(env.get("n")?.value, "4");
+  assertEquals(env.get("parts")?.value, ["4"]);
+  assertEquals(env.has("bad"), false);
+});
+
+Deno.test("runPlan reports an executor failure as a plain error, not bad input", async () => {
+  const broken: Executor = { name: "local", run: () => Promise.reject(new Error("store is gone")) };
+  const plan = parsePlan({ operations: [{ op: "count", args: { input: "context" } }] });
+  const error = await assertRejects(() =>
+    runPlan(plan, envOf({ context: "x" }), { executor: broken })
+  );
+  assertInstanceOf(error, Error);
+  assertEquals(error instanceof OpError, false);
+  assertEquals(error.message, "operation 1 (count): store is gone");
+});
+
+Deno.test("runPlan sends sub-call ops to the port, map results in input order", async () => {
+  const seen: string[] = [];
+  const port: SubCallPort = {
+    async call(query, context, { meta }) {
+      seen.push(`${meta.op}:${meta.index}`);
+      // Later items answer first: order must still follow the input.
+      await new Promise((r) => setTimeout(r, 30 - (meta.index ?? 0) * 10));
+      return `${query}(${context})`;
+    },
+  };
+  const plan = parsePlan({
+    operations: [
+      { op: "split", args: { input: "context", delimiter: "," }, bind: "items" },
+      { op: "map", args: { prompt: "up", input: "items" }, bind: "out" },
+    ],
+  });
+  const result = await runPlan(plan, envOf({ context: "a,b,c" }), {
+    executor: createLocalExecutor({}),
+    ports: { subCall: port },
+  });
+  assertEquals(result.binding.value, ["up(a)", "up(b)", "up(c)"]);
+  assertEquals(seen.sort(), ["map:0", "map:1", "map:2"]);
+});
+
+Deno.test("runPlan cancels in-flight sub-calls when an op fails", async () => {
+  let aborted = false;
+  const port: SubCallPort = {
+    call(_q, context, { signal }) {
+      if (context === "boom") return Promise.reject(new OpError("rlm_call", undefined, "refused"));
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener("abort", () => {
+          aborted = true;
+          reject(new Error("cancelled"));
+        });
+      });
+    },
+  };
+  const plan = parsePlan({
+    operations: [
+      { op: "rlm_call", args: { query: "slow", context: "a" } },
+      { op: "rlm_call", args: { query: "fails", context: "b" } },
+    ],
+  });
+  await assertRejects(
+    () =>
+      runPlan(plan, envOf({ a: "fine", b: "boom" }), {
+        executor: createLocalExecutor({}),
+        ports: { subCall: port },
+      }),
+    OpError,
+    "operation 2 (rlm_call): rlm_call: refused",
+  );
+  assert(aborted, "the slow call saw the abort");
+});
+
+Deno.test("runPlan rejects an output that is not bound", async () => {
+  const plan = parsePlan({
+    operations: [{ op: "count", args: { input: "context" }, bind: "n" }],
+    output: "m",
+  });
+  await assertRejects(
+    () => runPlan(plan, envOf({ context: "x" }), { executor: createLocalExecutor({}) }),
+    OpError,
+    'plan: arg "output": variable "m" is not bound',
+  );
+});

@@ -1,0 +1,74 @@
+/**
+ * `combine`: merge the items of several variables by a strategy.
+ *
+ * @module
+ */
+import { BUILTIN_COMBINE_STRATEGIES } from "../protocol/ops.ts";
+import { sumNumbers } from "./_numbers.ts";
+import { OpError } from "./op_error.ts";
+import type { OpImpl } from "./types.ts";
+
+/**
+ * Items come from `inputs` (a list variable gives all its items, a text one item).
+ * `concat` joins them with "\n"; `sum` adds every number in every item exactly (ints,
+ * decimals, negatives, `1,234`); `vote` is the most common item after trimming (ties: the
+ * earliest); `json` is a JSON array (items that are JSON are embedded as such). Any other
+ * strategy is an instruction to a sub-model that merges the items.
+ *
+ * @example `{"op": "combine", "args": {"inputs": ["counts"], "strategy": "sum"}}`
+ */
+export const combine: OpImpl<"combine"> = async (args, vars, ports) => {
+  const items = vars.items(args.inputs, "inputs");
+  switch (args.strategy as (typeof BUILTIN_COMBINE_STRATEGIES)[number]) {
+    case "concat":
+      return items.join("\n");
+    case "sum":
+      return sumNumbers(items);
+    case "vote":
+      return vote(items);
+    case "json":
+      return JSON.stringify(items.map(asJson));
+  }
+  if (ports.subCall === undefined) {
+    throw new OpError(
+      "combine",
+      "strategy",
+      `"${preview(args.strategy)}" is not one of ${
+        BUILTIN_COMBINE_STRATEGIES.join(", ")
+      }, so it is a prompt for a sub-model, and sub-calls are not available here (no model configured, or --max-depth 0)`,
+    );
+  }
+  const context = items.map((item, i) => `### Item ${i + 1} of ${items.length}\n${item}`).join(
+    "\n\n",
+  );
+  return await ports.subCall.call(args.strategy, context, {
+    meta: { op: "combine" },
+    signal: ports.signal,
+  });
+};
+
+function vote(items: string[]): string {
+  const counts = new Map<string, number>();
+  let best = "";
+  let bestCount = 0;
+  for (const item of items.map((s) => s.trim())) {
+    const c = (counts.get(item) ?? 0) + 1;
+    counts.set(item, c);
+    if (c > bestCount) [best, bestCount] = [item, c];
+  }
+  return best;
+}
+
+function asJson(item: string): unknown {
+  const trimmed = item.trim();
+  if (trimmed === "") return item;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return item;
+  }
+}
+
+function preview(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}...` : s;
+}

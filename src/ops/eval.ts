@@ -1,0 +1,36 @@
+/**
+ * `eval`: Python in the WebAssembly sandbox, over named variables.
+ *
+ * @module
+ */
+import type { Value } from "../protocol/value.ts";
+import { OpError } from "./op_error.ts";
+import type { OpImpl } from "./types.ts";
+
+/**
+ * Run `code` with the variables named in `inputs` (default: all) as Python globals; the result
+ * is Python's stdout, or the `result` variable (text as-is, anything else as JSON). Every
+ * failure of the code (syntax error, exception, time, memory or output limit) is an `OpError`
+ * the model can act on.
+ *
+ * @example `{"op": "eval", "args": {"code": "result = len(set(context.split()))", "inputs": ["context"]}}`
+ */
+export const evalCode: OpImpl<"eval"> = async (args, vars, ports) => {
+  if (ports.sandbox === undefined) {
+    throw new OpError(
+      "eval",
+      undefined,
+      "the Python sandbox is not available here (eval is disabled with --no-eval)",
+    );
+  }
+  const names = args.inputs ?? vars.names();
+  const values: Record<string, Value> = {};
+  for (const name of names) values[name] = vars.value(name, "inputs");
+  try {
+    return await ports.sandbox.run(args.code, values, { signal: ports.signal });
+  } catch (error) {
+    if (ports.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new OpError("eval", undefined, message, { cause: error });
+  }
+};
