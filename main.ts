@@ -22,7 +22,13 @@ function program(): Command {
     .exitOverride();
   root.addCommand(execCommand());
   root.addCommand(cacheCommand());
-  for (const cmd of root.commands) cmd.exitOverride();
+  const configure = (cmd: Command) => {
+    cmd.exitOverride().configureOutput({
+      outputError: (text, write) => write(`rlm: ${text.replace(/^error: /, "")}`),
+    });
+    cmd.commands.forEach(configure);
+  };
+  configure(root);
   return root;
 }
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { hashText, TEXT_HASH_PREFIX } from "../cache/hash.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Binding } from "../protocol/value.ts";
@@ -17,18 +17,23 @@ export interface ReadContextsOptions {
   stdin?: ReadableStream<Uint8Array>;
   /** Whether stdin is a terminal (then there is nothing to read: an error, not a hang). */
   stdinIsTerminal?: boolean;
+  /**
+   * Hash now, from the bytes as read (fast; default), or only if something asks for the hash
+   * (`--no-cache` runs, where nothing does).
+   */
+  hash?: "eager" | "lazy";
 }
 
 interface LoadedFile {
   name: string;
   text: string;
-  bytes: Uint8Array;
-  /** Whether `bytes` are exactly the UTF-8 of `text` (false when invalid UTF-8 was replaced). */
+  /** Hash of the bytes as read, or undefined when not computed (lazy) or not exact. */
+  bytesHash?: string;
+  /** Whether the bytes are exactly the UTF-8 of `text` (false when invalid UTF-8 was replaced). */
   exact: boolean;
 }
 
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 /**
  * Bind the files at `paths` (stdin when empty; `-` is stdin) as SPEC §3.1 says.
@@ -50,13 +55,14 @@ export async function readContexts(
   }
   const files: LoadedFile[] = [];
   for (const path of wanted) files.push(await loadFile(path, options));
+  const lazy = options.hash === "lazy";
   const vars = new Map<string, Binding>();
   if (files.length === 1) {
-    vars.set("context", bindingOf(files[0]));
-    return vars;
+    vars.set("context", lazy ? lazyBinding(files[0].text) : bindingOf(files[0]));
+  } else {
+    vars.set("context", lazy ? lazyBinding(joinTexts(files)) : joined(files));
+    files.forEach((f, i) => vars.set(`file_${i}`, lazy ? lazyBinding(f.text) : bindingOf(f)));
   }
-  vars.set("context", joined(files));
-  files.forEach((f, i) => vars.set(`file_${i}`, bindingOf(f)));
   return vars;
 }
 
@@ -65,45 +71,58 @@ export function fileHeader(name: string): string {
   return `=== FILE ${name} ===\n`;
 }
 
+/** A binding whose hash is computed (from the text) the first time it is read. */
+function lazyBinding(value: string): Binding {
+  let hash: string | undefined;
+  return {
+    value,
+    get hash() {
+      return (hash ??= hashText(value));
+    },
+  };
+}
+
+function joinTexts(files: LoadedFile[]): string {
+  return files.map((f) =>
+    fileHeader(f.name) + f.text + (f.text === "" || f.text.endsWith("\n") ? "" : "\n")
+  )
+    .join("");
+}
+
+/** The joined context of several files, hashed once from its text. */
 function joined(files: LoadedFile[]): Binding {
-  const parts: string[] = [];
-  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
-  const exact = files.every((f) => f.exact);
-  for (const f of files) {
-    const header = fileHeader(f.name);
-    const tail = f.text === "" || f.text.endsWith("\n") ? "" : "\n";
-    parts.push(header, f.text, tail);
-    if (exact) h.update(encoder.encode(header)).update(f.bytes).update(tail);
-  }
-  const value = parts.join("");
-  return { value, hash: exact ? h.digest("hex") : hashText(value) };
+  const value = joinTexts(files);
+  return { value, hash: hashText(value) };
 }
 
 function bindingOf(f: LoadedFile): Binding {
-  const hash = f.exact
-    ? createHash("sha256").update(TEXT_HASH_PREFIX).update(f.bytes).digest("hex")
-    : hashText(f.text);
-  return { value: f.text, hash };
+  return { value: f.text, hash: f.exact && f.bytesHash ? f.bytesHash : hashText(f.text) };
 }
 
 async function loadFile(path: string, options: ReadContextsOptions): Promise<LoadedFile> {
-  const bytes = path === "-" ? await readStdin(options) : await readWhole(path);
-  const text = decoder.decode(bytes);
+  const hasher = options.hash === "lazy"
+    ? undefined
+    : createHash("sha256").update(TEXT_HASH_PREFIX);
+  const text = path === "-"
+    ? decodeAll(await readStdin(options), hasher)
+    : await streamFile(path, hasher);
   // A one-byte (Latin-1) string cannot hold U+FFFD, so this is instant for ASCII logs.
   const exact = !text.includes("\uFFFD");
-  return { name: path === "-" ? "<stdin>" : path, text, bytes, exact };
+  return { name: path === "-" ? "<stdin>" : path, text, exact, bytesHash: hasher?.digest("hex") };
 }
 
-async function readStdin(options: ReadContextsOptions): Promise<Uint8Array> {
-  if (options.stdinIsTerminal) {
-    throw new UsageError("No context given: pass -c FILE, or pipe the context into standard input");
-  }
-  const stream = options.stdin ?? Deno.stdin.readable;
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function decodeAll(bytes: Uint8Array, hasher?: Hash): string {
+  hasher?.update(bytes);
+  return decoder.decode(bytes);
 }
 
-/** Read a whole file into one buffer sized from its length (much faster than growing one). */
-async function readWhole(path: string): Promise<Uint8Array> {
+const CHUNK = 1 << 24;
+
+/**
+ * Read a file in 16 MiB chunks into one reused buffer, hashing and decoding as it goes: the
+ * bytes are never all in memory at once, and the file is read and hashed exactly once.
+ */
+async function streamFile(path: string, hasher?: Hash): Promise<string> {
   let file: Deno.FsFile;
   try {
     const info = await Deno.stat(path);
@@ -116,20 +135,32 @@ async function readWhole(path: string): Promise<Uint8Array> {
     throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
   }
   using _ = file;
-  const size = (await file.stat()).size;
-  let buffer = new Uint8Array(Math.max(size, 1));
-  let length = 0;
+  const streaming = new TextDecoder();
+  const buffer = new Uint8Array(CHUNK);
+  const parts: string[] = [];
   for (;;) {
-    if (length === buffer.length) {
-      const bigger = new Uint8Array(buffer.length * 2);
-      bigger.set(buffer);
-      buffer = bigger;
+    let filled = 0;
+    while (filled < CHUNK) {
+      const n = file.readSync(buffer.subarray(filled));
+      if (n === null) break;
+      filled += n;
     }
-    const n = file.readSync(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
+    if (filled === 0) break;
+    const chunk = buffer.subarray(0, filled);
+    hasher?.update(chunk);
+    parts.push(streaming.decode(chunk, { stream: true }));
+    if (filled < CHUNK) break;
   }
-  return buffer.subarray(0, length);
+  parts.push(streaming.decode());
+  return parts.length === 1 ? parts[0] : parts.join("");
+}
+
+async function readStdin(options: ReadContextsOptions): Promise<Uint8Array> {
+  if (options.stdinIsTerminal) {
+    throw new UsageError("No context given: pass -c FILE, or pipe the context into standard input");
+  }
+  const stream = options.stdin ?? Deno.stdin.readable;
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function describe(error: unknown): string {

@@ -49,13 +49,11 @@ export const combine: OpImpl<"combine"> = async (args, vars, ports) => {
 
 function vote(items: string[]): string {
   const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.trim(), (counts.get(item.trim()) ?? 0) + 1);
   let best = "";
   let bestCount = 0;
-  for (const item of items.map((s) => s.trim())) {
-    const c = (counts.get(item) ?? 0) + 1;
-    counts.set(item, c);
-    if (c > bestCount) [best, bestCount] = [item, c];
-  }
+  // Map order is first occurrence, so on a tie the earliest item wins.
+  for (const [item, c] of counts) if (c > bestCount) [best, bestCount] = [item, c];
   return best;
 }
 

@@ -40,7 +40,8 @@ export function parseOperation(raw: unknown): Operation {
         'must be an object like {"op": "grep", "args": {...}, "bind": "name"}',
       );
     }
-    throw new OpError(opName, undefined, `"${field}" ${describeIssue(issue)}`);
+    const value = field === undefined ? undefined : (raw as Record<string, unknown>)[field];
+    throw new OpError(opName, undefined, `"${field}" ${describeIssue(issue, value)}`);
   }
   const { op, args, bind } = shape.data;
   if (!(OP_NAMES as string[]).includes(op)) {
@@ -53,7 +54,7 @@ export function parseOperation(raw: unknown): Operation {
   const name = op as OpName;
   const schema = OP_ARGS[name];
   const parsed = schema.safeParse(args);
-  if (!parsed.success) throw argError(name, parsed.error.issues, Object.keys(schema.shape));
+  if (!parsed.success) throw argError(name, parsed.error.issues, Object.keys(schema.shape), args);
   const operation = { op: name, args: parsed.data, bind } as Operation;
   checkCombinations(operation);
   return operation;
@@ -99,7 +100,12 @@ function checkCombinations(op: Operation): void {
   }
 }
 
-function argError(op: OpName, issues: z.core.$ZodIssue[], known: string[]): OpError {
+function argError(
+  op: OpName,
+  issues: z.core.$ZodIssue[],
+  known: string[],
+  args: Record<string, unknown>,
+): OpError {
   const issue = issues[0];
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0];
@@ -110,14 +116,16 @@ function argError(op: OpName, issues: z.core.$ZodIssue[], known: string[]): OpEr
     );
   }
   const arg = issue.path.length ? String(issue.path[0]) : undefined;
-  if (arg === undefined) return new OpError(op, undefined, `args ${describeIssue(issue)}`);
-  return new OpError(op, arg, describeIssue(issue));
+  if (arg === undefined) return new OpError(op, undefined, `args ${describeIssue(issue, args)}`);
+  return new OpError(op, arg, describeIssue(issue, args[arg]));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, got: unknown): string {
   if (issue.code === "invalid_type") {
-    const got = (issue as { input?: unknown }).input;
     if (got === undefined) return "is required";
+    if (issue.path.length > 1) {
+      return `item ${String(issue.path[1])} must be ${article(issue.expected)}`;
+    }
     return `must be ${article(issue.expected)}, got ${kindOf(got)} ${preview(got)}`;
   }
   if (issue.code === "invalid_value") {
