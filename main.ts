@@ -11,6 +11,8 @@ import { OpError } from "./src/ops/op_error.ts";
 import { VERSION } from "./src/version.ts";
 import { execCommand } from "./src/cli/exec_command.ts";
 import { cacheCommand } from "./src/cli/cache_command.ts";
+import { pricingCommand } from "./src/cli/pricing_command.ts";
+import { runCommand } from "./src/cli/run_command.ts";
 
 /** Build the whole command tree. */
 function program(): Command {
@@ -20,8 +22,10 @@ function program(): Command {
     .helpOption("-h, --help", "show help")
     .showHelpAfterError(false)
     .exitOverride();
+  root.addCommand(runCommand());
   root.addCommand(execCommand());
   root.addCommand(cacheCommand());
+  root.addCommand(pricingCommand());
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput({
       outputError: (text, write) => write(`rlm: ${text.replace(/^error: /, "")}`),

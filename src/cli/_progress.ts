@@ -1,0 +1,94 @@
+/**
+ * `-v`: live progress on stderr that a person can follow, plain when stderr is not a terminal
+ * or `NO_COLOR` is set.
+ *
+ * @module
+ */
+import type { OpEvent } from "../exec/run_plan.ts";
+import type { ChatResponse } from "../llm/port.ts";
+import type { CallRecord, StepRecord } from "../protocol/trace.ts";
+
+/** Progress callbacks for `rlm()`, writing to stderr. */
+export function progressPrinter() {
+  const color = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
+  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
+  const write = (line: string) => console.error(line);
+  const start = performance.now();
+  let calls = 0;
+  let hits = 0;
+  let tokens = 0;
+  let cost = 0;
+  let costUnknown = false;
+  const who = (c: CallRecord) => (c.kind === "root" ? "root" : `${c.kind}#${c.id} d${c.depth}`);
+  const t = () => dim(`[${((performance.now() - start) / 1000).toFixed(1)}s]`);
+  return {
+    onModelCall(call: CallRecord, r: ChatResponse) {
+      if (r.cached) hits++;
+      else {
+        calls++;
+        tokens += r.usage.promptTokens + r.usage.completionTokens;
+        if (r.costUsd === null) costUnknown = true;
+        else cost += r.costUsd;
+      }
+      const spawn = call.spawned_by;
+      const item = spawn?.op === "map" && spawn.item !== undefined
+        ? ` map item ${spawn.item + 1}/${spawn.of}`
+        : "";
+      const money = costUnknown ? "cost unknown" : `$${cost.toFixed(4)}`;
+      write(
+        `${t()} ${who(call)}${item} model ${
+          r.cached ? "cache hit" : `${Math.round(r.latencyMs)} ms`
+        }` +
+          `${
+            r.retries ? `, ${r.retries} retries` : ""
+          } | calls ${calls}, hits ${hits}, tokens ${tokens}, ${money}`,
+      );
+    },
+    onStep(call: CallRecord, step: StepRecord) {
+      if (step.mode === "invalid") write(`${t()} ${who(call)} invalid reply: ${step.error}`);
+      else if (step.mode === "final") {
+        write(`${t()} ${who(call)} final${step.error ? ` rejected: ${step.error}` : ""}`);
+      } else if (step.error) write(`${t()} ${who(call)} ${step.mode} failed: ${step.error}`);
+    },
+    onOp(call: CallRecord, e: OpEvent) {
+      if (e.phase === "start" && e.op.op === "map") {
+        write(`${t()} ${who(call)} map: starting sub-calls`);
+        return;
+      }
+      if (e.phase !== "end") return;
+      const what = e.error
+        ? `failed: ${e.error}`
+        : `${e.kind} ${e.size}${e.kind === "list" ? " items" : " chars"}${
+          e.cached ? ", cached" : ""
+        }`;
+      write(
+        `${t()} ${who(call)} ${e.op.op}${e.op.bind ? ` -> ${e.op.bind}` : ""} ${
+          Math.round(e.ms ?? 0)
+        } ms, ${what}`,
+      );
+    },
+    onRetry(info: { attempt: number; delayMs: number; reason: string }) {
+      write(`${t()} retry ${info.attempt} in ${Math.round(info.delayMs)} ms: ${info.reason}`);
+    },
+    summary(
+      totals: {
+        llm_calls: number;
+        cache_hits: number;
+        prompt_tokens: number;
+        completion_tokens: number;
+        cost_usd: number | null;
+        duration_ms: number;
+      },
+    ) {
+      const all = totals.llm_calls + totals.cache_hits;
+      const rate = all === 0 ? "n/a" : `${Math.round((100 * totals.cache_hits) / all)}%`;
+      write(
+        `${t()} done: ${totals.llm_calls} model calls, ${totals.cache_hits} cache hits (${rate}), ` +
+          `${totals.prompt_tokens + totals.completion_tokens} tokens, ` +
+          `${totals.cost_usd === null ? "cost unknown" : `$${totals.cost_usd.toFixed(4)}`}, ${
+            (totals.duration_ms / 1000).toFixed(1)
+          } s`,
+      );
+    },
+  };
+}

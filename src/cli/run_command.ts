@@ -1,0 +1,203 @@
+/**
+ * `rlm run -q QUERY [-c FILE]...`: answer a question about the context (SPEC §2).
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { readContexts } from "../exec/context_files.ts";
+import { rlm, type RlmResult } from "../loop/rlm.ts";
+import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
+import type { Trace } from "../protocol/trace.ts";
+import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
+import { progressPrinter } from "./_progress.ts";
+import { fromEnv, openRuntime } from "./_runtime.ts";
+
+interface RunFlags {
+  query: string;
+  context?: string[];
+  model?: string;
+  childModel?: string;
+  baseUrl?: string;
+  maxDepth?: string;
+  maxExplore?: string;
+  maxCommits?: string;
+  maxParallel?: string;
+  maxChildChars?: string;
+  maxCost?: string;
+  maxLlmCalls?: string;
+  timeout?: string;
+  executor?: string;
+  cache: boolean;
+  cacheDir?: string;
+  verbose?: boolean;
+  trace?: string | boolean;
+  json?: boolean;
+}
+
+/** The `run` command. */
+export function runCommand(): Command {
+  return new Command("run")
+    .description("answer a question about the context with a root model and sub-calls")
+    .requiredOption("-q, --query <text>", "the question")
+    .option(
+      "-c, --context <file>",
+      "context file; repeatable; - is stdin (default: stdin)",
+      collect,
+    )
+    .option("-m, --model <name>", "root model [RLM_MODEL] (default: gpt-5-mini)")
+    .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible endpoint [OPENAI_BASE_URL] (default: the provider's)",
+    )
+    .option(
+      "--max-depth <n>",
+      "sub-call depth: 0 none, 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+    )
+    .option("--max-explore <n>", "explore steps per call [RLM_MAX_EXPLORE] (default: 20)")
+    .option("--max-commits <n>", "commit cycles per call [RLM_MAX_COMMITS] (default: 5)")
+    .option(
+      "--max-parallel <n>",
+      "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
+    )
+    .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+    .option("--max-cost <usd>", "stop when the run has cost this much")
+    .option("--max-llm-calls <n>", "stop after this many model calls")
+    .option("--timeout <sec>", "stop after this many seconds")
+    .option("--executor <name>", "where pure ops run: local or nix [RLM_EXECUTOR] (default: local)")
+    .option("--no-cache", "neither read nor write any cache")
+    .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
+    .option("-v, --verbose", "live progress on stderr")
+    .option(
+      "--trace [path]",
+      "write the execution trace as JSON (default path: traces/<time>.json)",
+    )
+    .option("--json", "print {answer, usage, cost_usd, ...} instead of the bare answer")
+    .action(runAction);
+}
+
+async function runAction(flags: RunFlags): Promise<void> {
+  const settings = {
+    model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
+    childModel: fromEnv(flags.childModel, "RLM_CHILD_MODEL"),
+    baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+    maxDepth: int("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 0),
+    maxExplore: int("--max-explore", fromEnv(flags.maxExplore, "RLM_MAX_EXPLORE"), 20, 0),
+    maxCommits: int("--max-commits", fromEnv(flags.maxCommits, "RLM_MAX_COMMITS"), 5, 0),
+    maxParallel: int("--max-parallel", fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"), 8, 1),
+    maxChildChars: int("--max-child-chars", flags.maxChildChars, 400_000, 1),
+    maxCostUsd: num("--max-cost", flags.maxCost),
+    maxLlmCalls: flags.maxLlmCalls === undefined
+      ? undefined
+      : int("--max-llm-calls", flags.maxLlmCalls, 0, 1),
+    timeoutMs: flags.timeout === undefined
+      ? undefined
+      : (num("--timeout", flags.timeout) as number) * 1000,
+  };
+  if (flags.query.trim() === "") throw new UsageError("The query (-q) is empty");
+  const tracePath = flags.trace === undefined || flags.trace === false
+    ? undefined
+    : flags.trace === true
+    ? defaultTracePath()
+    : flags.trace;
+  const env = await readContexts(flags.context ?? [], { stdinIsTerminal: Deno.stdin.isTerminal() });
+  await using runtime = await openRuntime({
+    executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
+    cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
+    cache: flags.cache,
+  });
+  const progress = flags.verbose ? progressPrinter() : undefined;
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort(new Error("Interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  let result: RlmResult;
+  try {
+    result = await rlm({
+      query: flags.query,
+      context: env,
+      ...settings,
+      executor: runtime.executor,
+      store: runtime.store,
+      signal: interrupt.signal,
+      onModelCall: progress?.onModelCall,
+      onStep: progress?.onStep,
+      onOp: progress?.onOp,
+      onRetry: progress?.onRetry,
+    });
+  } catch (error) {
+    const trace = (error as { trace?: Trace }).trace;
+    if (tracePath && trace) await writeTrace(tracePath, trace);
+    if (trace) progress?.summary({ ...trace.totals, duration_ms: trace.duration_ms });
+    if (interrupt.signal.aborted) {
+      throw new Error(
+        "Interrupted; the trace so far was written" + (tracePath ? ` to ${tracePath}` : ""),
+      );
+    }
+    if (error instanceof BudgetExceededError && flags.json && trace) {
+      console.log(
+        JSON.stringify({
+          ...summaryOf(trace),
+          answer: error.partial ?? null,
+          status: "budget_exceeded",
+          trace: tracePath,
+        }),
+      );
+      throw new BudgetExceededError(error.budget, error.message);
+    }
+    throw error;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+  if (tracePath) await writeTrace(tracePath, result.trace);
+  progress?.summary({ ...result.trace.totals, duration_ms: result.duration_ms });
+  if (flags.json) {
+    console.log(
+      JSON.stringify({
+        ...summaryOf(result.trace),
+        answer: result.answer,
+        status: "answered",
+        trace: tracePath,
+      }),
+    );
+  } else {
+    console.log(result.answer);
+  }
+}
+
+function summaryOf(trace: Trace) {
+  return {
+    usage: {
+      prompt_tokens: trace.totals.prompt_tokens,
+      completion_tokens: trace.totals.completion_tokens,
+    },
+    cost_usd: trace.totals.cost_usd,
+    llm_calls: trace.totals.llm_calls,
+    cache_hits: trace.totals.cache_hits,
+    duration_ms: trace.duration_ms,
+    model: trace.options.model,
+  };
+}
+
+function int(flag: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`Invalid ${flag} "${text}": give a whole number of at least ${min}`);
+  }
+  return n;
+}
+
+function num(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`Invalid ${flag} "${text}": give a positive number`);
+  }
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

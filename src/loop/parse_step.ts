@@ -1,0 +1,100 @@
+/**
+ * Read a model reply as one protocol step, tolerantly: code fences and prose around the JSON,
+ * the flat explore form, numeric answers. Anything else is an error message for the model.
+ *
+ * @module
+ */
+import { type Step, StepSchema } from "../protocol/step.ts";
+
+/** A parsed step, or the reason the reply is not one. */
+export type ParsedStep = { ok: true; step: Step } | { ok: false; error: string };
+
+/**
+ * Find the step in `reply`.
+ *
+ * @example
+ * ```ts
+ * parseStep('Sure!\n```json\n{"mode": "final", "answer": 42}\n```'); // { ok: true, step: {mode: "final", answer: 42} }
+ * ```
+ */
+export function parseStep(reply: string): ParsedStep {
+  const candidates = jsonObjects(reply);
+  if (candidates.length === 0) {
+    return { ok: false, error: "Your reply has no JSON object. Reply with exactly one JSON step." };
+  }
+  const withMode = candidates.filter((c) => typeof c === "object" && c !== null && "mode" in c);
+  if (withMode.length === 0) {
+    return { ok: false, error: 'Your JSON has no "mode": use "explore", "commit" or "final".' };
+  }
+  if (withMode.length > 1) {
+    return {
+      ok: false,
+      error: "Your reply has several steps; send exactly one JSON step per reply.",
+    };
+  }
+  const raw = normalize(withMode[0] as Record<string, unknown>);
+  const parsed = StepSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, step: parsed.data };
+  const mode = raw.mode;
+  if (mode !== "explore" && mode !== "commit" && mode !== "final") {
+    return {
+      ok: false,
+      error: `Unknown mode ${JSON.stringify(mode)}: use "explore", "commit" or "final".`,
+    };
+  }
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map(String).join(".");
+  const shapes: Record<string, string> = {
+    explore: '{"mode": "explore", "operation": {"op": "...", "args": {...}, "bind": "name"}}',
+    commit:
+      '{"mode": "commit", "operations": [{"op": ..., "args": ..., "bind": ...}, ...], "output": "name"}',
+    final: '{"mode": "final", "answer": "..."} or {"mode": "final", "answer_var": "name"}',
+  };
+  return {
+    ok: false,
+    error: `Malformed ${mode} step${path ? ` at "${path}"` : ""}: expected ${shapes[mode]}.`,
+  };
+}
+
+/** Accept the flat explore form and `answer_var` given with `answer`. */
+function normalize(raw: Record<string, unknown>): Record<string, unknown> {
+  if (raw.mode === "explore" && raw.operation === undefined && typeof raw.op === "string") {
+    const { mode: _mode, ...operation } = raw;
+    return { mode: "explore", operation };
+  }
+  if (raw.mode === "final" && raw.answer_var !== undefined && raw.answer === undefined) {
+    return { mode: "final", answer_var: raw.answer_var };
+  }
+  return raw;
+}
+
+/** Every top-level JSON object in `text` (balanced braces that parse). */
+function jsonObjects(text: string): unknown[] {
+  const found: unknown[] = [];
+  for (let i = text.indexOf("{"); i !== -1;) {
+    const end = matchingBrace(text, i);
+    if (end === -1) break;
+    try {
+      found.push(JSON.parse(text.slice(i, end + 1)));
+      i = text.indexOf("{", end + 1);
+    } catch {
+      i = text.indexOf("{", i + 1);
+    }
+  }
+  return found;
+}
+
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+  }
+  return -1;
+}

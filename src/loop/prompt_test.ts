@@ -1,0 +1,68 @@
+import { hashValue } from "../cache/hash.ts";
+import { createLocalExecutor } from "../exec/local/local_executor.ts";
+import { parsePlan } from "../exec/parse_plan.ts";
+import { runPlan } from "../exec/run_plan.ts";
+import type { SubCallPort } from "../ops/types.ts";
+import type { Binding } from "../protocol/value.ts";
+import { assert, assertEquals } from "../../tests/_assert.ts";
+import { parseStep } from "./parse_step.ts";
+import { describeValue } from "./preview.ts";
+import { PROMPT_EXAMPLES, systemPrompt } from "./prompt.ts";
+
+const LOG = new URL("../../docs/examples/app.log", import.meta.url);
+
+Deno.test("every worked example in the prompt does what the prompt says on our engine", async () => {
+  const log = await Deno.readTextFile(LOG);
+  // Sub-calls answer 12, 9, 11, 10 for the four chunks, as the second example claims.
+  const answers = ["12", "9", "11", "10"];
+  const subCall: SubCallPort = {
+    call: (_q, _c, { meta }) => Promise.resolve(answers[meta.index ?? 0]),
+  };
+  for (const example of PROMPT_EXAMPLES) {
+    const env = new Map<string, Binding>([["context", { value: log, hash: hashValue(log) }]]);
+    for (const { reply, result } of example.steps) {
+      const parsed = parseStep(JSON.stringify(reply));
+      assert(parsed.ok, `${example.question}: ${JSON.stringify(reply)} parses`);
+      const step = parsed.step;
+      if (step.mode === "final") {
+        assert("answer_var" in step);
+        assertEquals(env.get(step.answer_var)?.value, result, example.question);
+        continue;
+      }
+      const ops = step.mode === "explore" ? [step.operation] : step.operations;
+      const out = await runPlan(
+        parsePlan({ operations: ops, output: step.mode === "commit" ? step.output : undefined }),
+        env,
+        {
+          executor: createLocalExecutor({}),
+          ports: { subCall },
+        },
+      );
+      const shown = typeof out.binding.value === "string" && out.binding.value.length < 20
+        ? out.binding.value
+        : describeValue(out.binding.value);
+      if (step.mode === "commit") {
+        assert(result.endsWith(`= ${out.binding.value}`), `${result} vs ${shown}`);
+      } else assertEquals(shown, result, example.question);
+    }
+  }
+});
+
+Deno.test("the system prompt teaches sub-calls only when they exist", () => {
+  const withSub = systemPrompt({
+    maxExplore: 20,
+    maxCommits: 5,
+    subCalls: true,
+    evalEnabled: false,
+  });
+  const without = systemPrompt({
+    maxExplore: 20,
+    maxCommits: 5,
+    subCalls: false,
+    evalEnabled: false,
+  });
+  assert(withSub.includes("- map {prompt, input}"));
+  assert(!without.includes("- map {prompt, input}"));
+  assert(!without.includes('"op":"map"'), "no example uses map when sub-calls are off");
+  assert(!withSub.includes("- eval {code"), "eval is taught only when enabled");
+});

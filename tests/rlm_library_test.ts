@@ -1,0 +1,137 @@
+import { createOpenAIModel, loadPricing, rlm } from "../mod.ts";
+import { assert, assertEquals } from "./_assert.ts";
+import {
+  isRootRequest,
+  lastUserMessage,
+  startScriptedServer,
+  turnsSoFar,
+} from "./fixtures/scripted_server.ts";
+
+async function modelFor(url: string) {
+  return createOpenAIModel({ baseUrl: url, pricing: await loadPricing(), retryBaseMs: 1 });
+}
+const step = (s: unknown) => ({ content: JSON.stringify(s) });
+
+Deno.test("depth 2: a sub-call speaks the protocol itself", async () => {
+  await using server = startScriptedServer({
+    reply: (r) => {
+      const turn = turnsSoFar(r);
+      const question = r.messages[1].content;
+      if (question.startsWith("Question: How many lines are there?")) {
+        // The recursive child: explore, then answer from a variable.
+        return turn === 0
+          ? step({
+            mode: "explore",
+            operation: { op: "count", args: { input: "context" }, bind: "n" },
+          })
+          : step({ mode: "final", answer_var: "n" });
+      }
+      return turn === 0
+        ? step({
+          mode: "commit",
+          operations: [{
+            op: "rlm_call",
+            args: { query: "How many lines are there?", context: "context" },
+            bind: "a",
+          }],
+        })
+        : step({ mode: "final", answer_var: "a" });
+    },
+  });
+  const result = await rlm({
+    query: "root question",
+    context: "a\nb\nc\n",
+    maxDepth: 2,
+    modelPort: await modelFor(server.url),
+  });
+  assertEquals(result.answer, "3");
+  assertEquals(
+    server.requests.filter(isRootRequest).length,
+    4,
+    "two protocol turns for the root, two for the child",
+  );
+  assertEquals(result.trace.root?.children[0].kind, "rlm");
+  assertEquals(result.trace.root?.children[0].depth, 1);
+});
+
+Deno.test("a direct sub-call over --max-child-chars is refused with an error the parent sees", async () => {
+  await using server = startScriptedServer({
+    reply: (r) =>
+      turnsSoFar(r) === 0
+        ? step({
+          mode: "commit",
+          operations: [{ op: "rlm_call", args: { query: "summarise", context: "context" } }],
+        })
+        : step({
+          mode: "final",
+          answer: lastUserMessage(r).includes("exceeds --max-child-chars 100")
+            ? "told"
+            : "not told",
+        }),
+  });
+  const result = await rlm({
+    query: "q",
+    context: "x".repeat(500),
+    maxChildChars: 100,
+    modelPort: await modelFor(server.url),
+  });
+  assertEquals(result.answer, "told");
+  assertEquals(server.requests.length, 2, "the oversized sub-call never reached the model");
+});
+
+Deno.test("depth 0 offers no sub-calls, and a plan using one gets a clear error", async () => {
+  await using server = startScriptedServer({
+    reply: (r) =>
+      turnsSoFar(r) === 0
+        ? step({
+          mode: "commit",
+          operations: [{ op: "split", args: { input: "context", delimiter: "," }, bind: "p" }, {
+            op: "map",
+            args: { prompt: "x", input: "p" },
+          }],
+        })
+        : step({
+          mode: "final",
+          answer: lastUserMessage(r).includes("sub-calls are not available") ? "ok" : "no",
+        }),
+  });
+  const result = await rlm({
+    query: "q",
+    context: "a,b",
+    maxDepth: 0,
+    modelPort: await modelFor(server.url),
+  });
+  assertEquals(result.answer, "ok");
+  assert(!server.requests[0].messages[0].content.includes("- map {prompt, input}"));
+});
+
+Deno.test("root requests stay small on a 5 MB context, whatever the model asks to see", async () => {
+  const context = "0123456789abcdef".repeat(5 * 1024 * 1024 / 16);
+  await using server = startScriptedServer({
+    reply: (r) => {
+      const turn = turnsSoFar(r);
+      if (turn === 0) {
+        return step({
+          mode: "explore",
+          operation: { op: "slice", args: { input: "context", end: 3_000_000 }, bind: "big" },
+        });
+      }
+      if (turn === 1) {
+        return step({
+          mode: "explore",
+          operation: { op: "chunk", args: { input: "context", n: 64 }, bind: "c" },
+        });
+      }
+      return step({ mode: "final", answer: "done" });
+    },
+  });
+  const result = await rlm({ query: "q", context, modelPort: await modelFor(server.url) });
+  assertEquals(result.answer, "done");
+  for (const r of server.requests) {
+    assert(r.bytes < 64 * 1024, `a root request of ${r.bytes} bytes`);
+  }
+  assert(
+    server.requests[1].messages.at(-1)?.content.includes("3,000,000 chars"),
+    "the full size is stated",
+  );
+});
