@@ -7,9 +7,10 @@
 import { parseArgs } from "node:util";
 import type { BenchRow, BenchSuite } from "./_types.ts";
 import { ROOT } from "./_rlm.ts";
+import { fanoutSuite } from "./fanout.ts";
 import { opsSuite } from "./ops.ts";
 
-const SUITES: BenchSuite[] = [opsSuite];
+const SUITES: BenchSuite[] = [opsSuite, fanoutSuite];
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

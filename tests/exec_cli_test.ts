@@ -156,3 +156,46 @@ Deno.test("rlm --version and --help exit 0", async () => {
   assertEquals(help.code, 0);
   assertMatch(help.stdout, /--context/);
 });
+
+Deno.test("rlm exec runs a plan with map against a model, cached on rerun", async () => {
+  const { startScriptedServer } = await import("./fixtures/scripted_server.ts");
+  await using server = startScriptedServer({
+    reply: (r) => ({
+      content: String(
+        r.messages[1].content.split("\n").filter((l) => l.includes("Z ERROR")).length,
+      ),
+    }),
+  });
+  await withTempDir(async (dir) => {
+    const plan = await writePlan(dir, {
+      operations: [
+        { op: "chunk", args: { input: "context", n: 4 }, bind: "chunks" },
+        { op: "map", args: { prompt: "Count ERROR lines", input: "chunks" }, bind: "counts" },
+        { op: "combine", args: { inputs: ["counts"], strategy: "sum" } },
+      ],
+    });
+    const args = [
+      "exec",
+      plan,
+      "-c",
+      `${EXAMPLES}app.log`,
+      "--base-url",
+      server.url,
+      "--cache-dir",
+      dir,
+    ];
+    const first = await runCli(args);
+    assertEquals(first.code, 0, first.stderr);
+    const errors = (await Deno.readTextFile(`${EXAMPLES}app.log`)).split("\n").filter((l) =>
+      l.includes("Z ERROR")
+    );
+    assertEquals(first.stdout, `${errors.length}\n`);
+    assertEquals(server.requests.length, 4);
+    const again = await runCli(args);
+    assertEquals(again.stdout, first.stdout);
+    assertEquals(server.requests.length, 4, "the rerun makes no model call");
+    const budget = await runCli([...args, "--no-cache", "--max-llm-calls", "2"]);
+    assertEquals(budget.code, 3, budget.stderr);
+    assertMatch(budget.stderr, /budget of 2 calls ran out/);
+  });
+});

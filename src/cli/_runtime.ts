@@ -51,10 +51,3 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
 }
-
-/** Read an option from its flag, else its env var, else the default (flags > env > defaults). */
-export function fromEnv(flag: string | undefined, envVar: string): string | undefined {
-  if (flag !== undefined) return flag;
-  const value = Deno.env.get(envVar);
-  return value === undefined || value === "" ? undefined : value;
-}

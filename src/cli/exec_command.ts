@@ -7,9 +7,12 @@ import { Command, Option } from "commander";
 import { readContexts } from "../exec/context_files.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
+import { planSubCalls } from "../loop/plan_sub_calls.ts";
+import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { fromEnv, openRuntime } from "./_runtime.ts";
+import { collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
+import { openRuntime } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
 interface ExecFlags {
@@ -18,6 +21,14 @@ interface ExecFlags {
   cacheDir?: string;
   cache: boolean;
   json?: boolean;
+  model?: string;
+  baseUrl?: string;
+  maxDepth?: string;
+  maxParallel?: string;
+  maxChildChars?: string;
+  maxCost?: string;
+  maxLlmCalls?: string;
+  timeout?: string;
 }
 
 /** The `exec` command. */
@@ -35,12 +46,26 @@ export function execCommand(): Command {
     .addOption(
       new Option(
         "--executor <name>",
-        "where pure ops run: local or nix [RLM_EXECUTOR] (default: local)",
+        "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
       ),
     )
     .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
     .option("--no-cache", "neither read nor write any cache")
-    .option("--json", "print {output, value, ops} as JSON instead of the bare value")
+    .option("--json", "print {output, value, ops, cached} as JSON instead of the bare value")
+    .option(
+      "-m, --model <name>",
+      "model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: gpt-5-mini)",
+    )
+    .option("--base-url <url>", "OpenAI-compatible endpoint for sub-calls [OPENAI_BASE_URL]")
+    .option(
+      "--max-depth <n>",
+      "sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+    )
+    .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
+    .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+    .option("--max-cost <usd>", "stop when sub-calls have cost this much")
+    .option("--max-llm-calls <n>", "stop after this many model calls")
+    .option("--timeout <sec>", "stop after this many seconds")
     .action(async (planPath: string, flags: ExecFlags) => {
       const plan = parsePlan(await readPlanFile(planPath));
       const env = await readContexts(flags.context ?? [], {
@@ -52,12 +77,46 @@ export function execCommand(): Command {
         cache: flags.cache,
       });
       let cached = 0;
-      const { output, binding } = await runPlan(plan, env, {
-        executor: runtime.executor,
-        onOp: (e) => {
-          if (e.phase === "end" && e.cached) cached++;
-        },
-      });
+      // Sub-call ops need a model; a plan of pure ops never touches one.
+      const sub = plan.operations.some(isSubCall)
+        ? await planSubCalls({
+          model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
+          baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+          maxDepth: intFlag("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 1),
+          maxParallel: intFlag(
+            "--max-parallel",
+            fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"),
+            8,
+            1,
+          ),
+          maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1),
+          maxCostUsd: numFlag("--max-cost", flags.maxCost),
+          maxLlmCalls: flags.maxLlmCalls === undefined
+            ? undefined
+            : intFlag("--max-llm-calls", flags.maxLlmCalls, 0, 1),
+          timeoutMs: flags.timeout === undefined
+            ? undefined
+            : (numFlag("--timeout", flags.timeout) as number) * 1000,
+          store: runtime.store,
+          executor: runtime.executor,
+        })
+        : undefined;
+      let result;
+      try {
+        result = await runPlan(plan, env, {
+          executor: runtime.executor,
+          ports: { subCall: sub?.port },
+          signal: sub?.budget.controller.signal,
+          onOp: (e) => {
+            if (e.phase === "end" && e.cached) cached++;
+          },
+        });
+      } catch (error) {
+        throw sub?.budget.exceeded ?? error;
+      } finally {
+        sub?.budget.dispose();
+      }
+      const { output, binding } = result;
       if (flags.json) {
         console.log(
           JSON.stringify({ output, value: binding.value, ops: plan.operations.length, cached }),
@@ -93,8 +152,4 @@ function describeFsError(error: unknown): string {
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "is a directory";
   return error instanceof Error ? error.message : String(error);
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

@@ -10,7 +10,8 @@ import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
 import { progressPrinter } from "./_progress.ts";
-import { fromEnv, openRuntime } from "./_runtime.ts";
+import { collect, fromEnv, intFlag as int, numFlag as num } from "./_flags.ts";
+import { openRuntime } from "./_runtime.ts";
 
 interface RunFlags {
   query: string;
@@ -64,7 +65,10 @@ export function runCommand(): Command {
     .option("--max-cost <usd>", "stop when the run has cost this much")
     .option("--max-llm-calls <n>", "stop after this many model calls")
     .option("--timeout <sec>", "stop after this many seconds")
-    .option("--executor <name>", "where pure ops run: local or nix [RLM_EXECUTOR] (default: local)")
+    .option(
+      "--executor <name>",
+      "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
+    )
     .option("--no-cache", "neither read nor write any cache")
     .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
     .option("-v, --verbose", "live progress on stderr")
@@ -178,26 +182,4 @@ function summaryOf(trace: Trace) {
     duration_ms: trace.duration_ms,
     model: trace.options.model,
   };
-}
-
-function int(flag: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`Invalid ${flag} "${text}": give a whole number of at least ${min}`);
-  }
-  return n;
-}
-
-function num(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`Invalid ${flag} "${text}": give a positive number`);
-  }
-  return n;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

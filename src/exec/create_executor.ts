@@ -31,6 +31,10 @@ export function createExecutor(name: string, options: CreateExecutorOptions): Pr
   switch (name) {
     case "local":
       return Promise.resolve(createLocalExecutor({ store: options.store, ports: options.ports }));
+    case "nix":
+      throw new UsageError(
+        'The "nix" executor is not built yet (see the open issue); use --executor local',
+      );
     default:
       throw new UsageError(
         `Unknown executor "${name}": use ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(" or ")}`,

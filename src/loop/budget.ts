@@ -27,6 +27,7 @@ export class Budget {
   completionTokens = 0;
   readonly startedMs = performance.now();
   #timer?: ReturnType<typeof setTimeout>;
+  #started = 0;
 
   constructor(limits: BudgetLimits) {
     this.limits = limits;
@@ -50,17 +51,21 @@ export class Budget {
     return reason instanceof BudgetExceededError ? reason : undefined;
   }
 
-  /** Throw if a budget ran out, or if one more call would exceed the call budget. */
+  /**
+   * Throw if a budget ran out, or if one more call would exceed the call budget; else count the
+   * call as started (calls in flight count, so parallel calls cannot overshoot the budget).
+   */
   beforeCall(): void {
     const stopped = this.exceeded;
     if (stopped) throw stopped;
     const { maxLlmCalls } = this.limits;
-    if (maxLlmCalls !== undefined && this.calls >= maxLlmCalls) {
+    if (maxLlmCalls !== undefined && this.#started >= maxLlmCalls) {
       this.#stop(
         new BudgetExceededError("llm_calls", `Model call budget of ${maxLlmCalls} calls ran out`),
       );
       throw this.exceeded;
     }
+    this.#started++;
   }
 
   /** Count a finished call; stops the run if it crossed the cost budget. */

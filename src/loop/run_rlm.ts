@@ -65,7 +65,7 @@ export async function runRlm(
     { role: "user", content: firstMessage(query, env) },
   ];
   const ports = {
-    subCall: settings.depth > 0 ? subCallPort(call, settings) : undefined,
+    subCall: settings.depth > 0 ? createSubCallPort(call, settings) : undefined,
     sandbox: settings.sandbox,
   };
   let explores = 0;
@@ -248,7 +248,7 @@ function render(value: Value): string {
  * Sub-calls made by `parent` (SPEC §3.4): with one level left, a direct model call with the
  * context inline; with more, a recursive RLM that speaks the protocol itself.
  */
-function subCallPort(
+export function createSubCallPort(
   parent: CallRecord,
   settings: LoopSettings & { depth: number; signal?: AbortSignal },
 ): SubCallPort {
