@@ -13,6 +13,7 @@ import { execCommand } from "./src/cli/exec_command.ts";
 import { cacheCommand } from "./src/cli/cache_command.ts";
 import { pricingCommand } from "./src/cli/pricing_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
+import { traceCommand } from "./src/cli/trace_command.ts";
 
 /** Build the whole command tree. */
 function program(): Command {
@@ -25,6 +26,7 @@ function program(): Command {
   root.addCommand(runCommand());
   root.addCommand(execCommand());
   root.addCommand(cacheCommand());
+  root.addCommand(traceCommand());
   root.addCommand(pricingCommand());
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput({

@@ -19,6 +19,8 @@ export function progressPrinter() {
   let tokens = 0;
   let cost = 0;
   let costUnknown = false;
+  let modelMs = 0;
+  let opMs = 0;
   const who = (c: CallRecord) => (c.kind === "root" ? "root" : `${c.kind}#${c.id} d${c.depth}`);
   const t = () => dim(`[${((performance.now() - start) / 1000).toFixed(1)}s]`);
   return {
@@ -26,6 +28,7 @@ export function progressPrinter() {
       if (r.cached) hits++;
       else {
         calls++;
+        modelMs += r.latencyMs;
         tokens += r.usage.promptTokens + r.usage.completionTokens;
         if (r.costUsd === null) costUnknown = true;
         else cost += r.costUsd;
@@ -56,6 +59,7 @@ export function progressPrinter() {
         return;
       }
       if (e.phase !== "end") return;
+      if (e.op.op !== "map" && e.op.op !== "rlm_call") opMs += e.ms ?? 0;
       const what = e.error
         ? `failed: ${e.error}`
         : `${e.kind} ${e.size}${e.kind === "list" ? " items" : " chars"}${
@@ -87,7 +91,9 @@ export function progressPrinter() {
           `${totals.prompt_tokens + totals.completion_tokens} tokens, ` +
           `${totals.cost_usd === null ? "cost unknown" : `$${totals.cost_usd.toFixed(4)}`}, ${
             (totals.duration_ms / 1000).toFixed(1)
-          } s`,
+          } s (model calls ${(modelMs / 1000).toFixed(1)} s summed over parallel calls, ops ${
+            (opMs / 1000).toFixed(1)
+          } s)`,
       );
     },
   };
