@@ -10,6 +10,8 @@ import type { ResultStore } from "../cache/store.ts";
 import { createExecutor } from "../exec/create_executor.ts";
 import type { Executor } from "../exec/executor.ts";
 import type { SandboxPort } from "../ops/types.ts";
+import { createSandbox } from "../sandbox/create_sandbox.ts";
+import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
 
 /** Options shared by every command that runs ops. */
 export interface RuntimeOptions {
@@ -19,8 +21,8 @@ export interface RuntimeOptions {
   cacheDir?: string;
   /** `--no-cache`: no store at all. */
   cache: boolean;
-  /** The sandbox for `eval`, or none with `--no-eval`. */
-  sandbox?: SandboxPort;
+  /** Whether `eval` is on (`--no-eval` turns it off), and its limits. */
+  eval: { enabled: boolean; limits: SandboxLimits };
 }
 
 /** The parts of a run that outlive one plan. */
@@ -35,16 +37,21 @@ export interface Runtime extends AsyncDisposable {
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const cacheDir = options.cache ? resolveCacheDir(options.cacheDir) : undefined;
   const store = cacheDir === undefined ? undefined : await openFileStore(cacheDir);
+  const sandbox = createSandbox({
+    enabled: options.eval.enabled,
+    limits: options.eval.limits,
+    snapshotDir: cacheDir === undefined ? undefined : `${cacheDir}/sandbox`,
+  });
   const executor = await createExecutor(options.executor, {
     store,
     cacheDir,
     cache: options.cache,
-    ports: { sandbox: options.sandbox },
+    ports: { sandbox },
   });
   return {
     store,
     executor,
-    sandbox: options.sandbox,
+    sandbox,
     cacheDir,
     async [Symbol.asyncDispose]() {
       await executor.close?.();

@@ -9,6 +9,7 @@ import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
+import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
@@ -29,6 +30,10 @@ interface ExecFlags {
   maxCost?: string;
   maxLlmCalls?: string;
   timeout?: string;
+  evalTimeout?: string;
+  evalMemory?: string;
+  evalMaxOutput?: string;
+  eval: boolean;
 }
 
 /** The `exec` command. */
@@ -51,6 +56,13 @@ export function execCommand(): Command {
     )
     .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
     .option("--no-cache", "neither read nor write any cache")
+    .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
+    .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
+    .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
+    .option(
+      "--eval-max-output <bytes>",
+      "output of one eval [RLM_EVAL_MAX_OUTPUT] (default: 1048576)",
+    )
     .option("--json", "print {output, value, ops, cached} as JSON instead of the bare value")
     .option(
       "-m, --model <name>",
@@ -75,6 +87,14 @@ export function execCommand(): Command {
         executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
         cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
         cache: flags.cache,
+        eval: {
+          enabled: flags.eval,
+          limits: sandboxLimits({
+            timeout: flags.evalTimeout,
+            memory: flags.evalMemory,
+            maxOutput: flags.evalMaxOutput,
+          }),
+        },
       });
       let cached = 0;
       // Sub-call ops need a model; a plan of pure ops never touches one.
@@ -99,6 +119,7 @@ export function execCommand(): Command {
             : (numFlag("--timeout", flags.timeout) as number) * 1000,
           store: runtime.store,
           executor: runtime.executor,
+          sandbox: runtime.sandbox,
         })
         : undefined;
       let result;

@@ -9,6 +9,7 @@ import { rlm, type RlmResult } from "../loop/rlm.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
+import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { progressPrinter } from "./_progress.ts";
 import { collect, fromEnv, intFlag as int, numFlag as num } from "./_flags.ts";
 import { openRuntime } from "./_runtime.ts";
@@ -33,6 +34,10 @@ interface RunFlags {
   verbose?: boolean;
   trace?: string | boolean;
   json?: boolean;
+  evalTimeout?: string;
+  evalMemory?: string;
+  evalMaxOutput?: string;
+  eval: boolean;
 }
 
 /** The `run` command. */
@@ -70,6 +75,13 @@ export function runCommand(): Command {
       "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
     )
     .option("--no-cache", "neither read nor write any cache")
+    .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
+    .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
+    .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
+    .option(
+      "--eval-max-output <bytes>",
+      "output of one eval [RLM_EVAL_MAX_OUTPUT] (default: 1048576)",
+    )
     .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
     .option("-v, --verbose", "live progress on stderr")
     .option(
@@ -109,6 +121,14 @@ async function runAction(flags: RunFlags): Promise<void> {
     executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
     cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
     cache: flags.cache,
+    eval: {
+      enabled: flags.eval,
+      limits: sandboxLimits({
+        timeout: flags.evalTimeout,
+        memory: flags.evalMemory,
+        maxOutput: flags.evalMaxOutput,
+      }),
+    },
   });
   const progress = flags.verbose ? progressPrinter() : undefined;
   const interrupt = new AbortController();
@@ -123,6 +143,7 @@ async function runAction(flags: RunFlags): Promise<void> {
       ...settings,
       executor: runtime.executor,
       store: runtime.store,
+      sandbox: runtime.sandbox,
       signal: interrupt.signal,
       onModelCall: progress?.onModelCall,
       onStep: progress?.onStep,

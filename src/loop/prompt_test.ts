@@ -65,4 +65,11 @@ Deno.test("the system prompt teaches sub-calls only when they exist", () => {
   assert(!without.includes("- map {prompt, input}"));
   assert(!without.includes('"op":"map"'), "no example uses map when sub-calls are off");
   assert(!withSub.includes("- eval {code"), "eval is taught only when enabled");
+  const withEval = systemPrompt({
+    maxExplore: 20,
+    maxCommits: 5,
+    subCalls: false,
+    evalEnabled: true,
+  });
+  assert(withEval.includes("- eval {code, inputs"));
 });

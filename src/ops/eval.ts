@@ -29,7 +29,8 @@ export const evalCode: OpImpl<"eval"> = async (args, vars, ports) => {
   try {
     return await ports.sandbox.run(args.code, values, { signal: ports.signal });
   } catch (error) {
-    if (ports.signal?.aborted) throw error;
+    // A broken sandbox is not the model's fault: let it end the run (exit 1).
+    if (ports.signal?.aborted || (error as Error)?.name === "SandboxRuntimeError") throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new OpError("eval", undefined, message, { cause: error });
   }

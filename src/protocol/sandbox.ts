@@ -1,0 +1,35 @@
+/**
+ * Messages between the host and a sandbox child process (SPEC §6).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ValueSchema } from "./value.ts";
+
+/** What the host sends the child on stdin. */
+export const SandboxRequestSchema = z.object({
+  code: z.string(),
+  vars: z.record(z.string(), ValueSchema),
+  maxOutputBytes: z.number().int().positive(),
+});
+/** What the host sends the child. */
+export type SandboxRequest = z.infer<typeof SandboxRequestSchema>;
+
+/** How an evaluation failed, as the child reports it. */
+export const SandboxFailureKindSchema = z.enum(["syntax", "exception", "memory", "output"]);
+
+/** What the child prints on stdout, as its last line. */
+export const SandboxResponseSchema = z.union([
+  z.object({ ok: z.literal(true), output: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    kind: SandboxFailureKindSchema,
+    message: z.string(),
+    line: z.number().optional(),
+  }),
+]);
+/** What the child prints. */
+export type SandboxResponse = z.infer<typeof SandboxResponseSchema>;
+
+/** The line a child prints once Python is loaded, before it reads the request. */
+export const SANDBOX_READY = "__rlm_sandbox_ready__";

@@ -1,0 +1,70 @@
+/**
+ * The limits of one evaluation (SPEC §6): wall time, memory, output size.
+ *
+ * @module
+ */
+import { UsageError } from "../protocol/errors.ts";
+
+/** Limits of one evaluation. */
+export interface SandboxLimits {
+  /** Wall time of the model's code; default 10 000 ms (`RLM_EVAL_TIMEOUT`, seconds). */
+  timeoutMs: number;
+  /** Memory; default 512 MB (`RLM_EVAL_MEMORY_MB`). */
+  memoryMb: number;
+  /** Bytes of output (stdout or `result`); default 1 MiB (`RLM_EVAL_MAX_OUTPUT`). */
+  maxOutputBytes: number;
+}
+
+/** The default limits. */
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  timeoutMs: 10_000,
+  memoryMb: 512,
+  maxOutputBytes: 1 << 20,
+};
+
+/**
+ * Limits from flags (strings as typed, may be undefined), else the env vars, else defaults.
+ * A bad value is a `UsageError` naming it.
+ */
+export function sandboxLimits(
+  flags: { timeout?: string; memory?: string; maxOutput?: string } = {},
+): SandboxLimits {
+  const read = (
+    flag: string,
+    value: string | undefined,
+    envVar: string,
+    scale: number,
+    fallback: number,
+  ) => {
+    const text = value ?? (Deno.env.get(envVar) || undefined);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
+      throw new UsageError(`Invalid ${flag} "${text}" (or ${envVar}): give a positive number`);
+    }
+    return Math.round(n * scale);
+  };
+  return {
+    timeoutMs: read(
+      "--eval-timeout",
+      flags.timeout,
+      "RLM_EVAL_TIMEOUT",
+      1000,
+      DEFAULT_SANDBOX_LIMITS.timeoutMs,
+    ),
+    memoryMb: read(
+      "--eval-memory",
+      flags.memory,
+      "RLM_EVAL_MEMORY_MB",
+      1,
+      DEFAULT_SANDBOX_LIMITS.memoryMb,
+    ),
+    maxOutputBytes: read(
+      "--eval-max-output",
+      flags.maxOutput,
+      "RLM_EVAL_MAX_OUTPUT",
+      1,
+      DEFAULT_SANDBOX_LIMITS.maxOutputBytes,
+    ),
+  };
+}

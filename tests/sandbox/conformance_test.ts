@@ -1,0 +1,120 @@
+import { createPyodideSandbox } from "../../src/sandbox/pyodide_sandbox.ts";
+import { SandboxExceptionError, SandboxSyntaxError } from "../../src/sandbox/sandbox_errors.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { runCli } from "../_cli.ts";
+
+/** Code, variables, and the exact output every runtime must give. */
+const CASES: {
+  name: string;
+  code: string;
+  vars?: Record<string, string | string[]>;
+  output: string;
+}[] = [
+  { name: "stdout", code: "print('hello')\nprint(1 + 1)", output: "hello\n2\n" },
+  {
+    name: "a text variable",
+    code: "print(len(context.split()))",
+    vars: { context: "a b c" },
+    output: "3\n",
+  },
+  {
+    name: "a list variable",
+    code: "print(sum(int(x) for x in counts))",
+    vars: { counts: ["1", "2", "39"] },
+    output: "42\n",
+  },
+  {
+    name: "result as text is returned as-is",
+    code: "result = 'plain'\nprint('ignored')",
+    output: "plain",
+  },
+  {
+    name: "result of another type is JSON",
+    code: "result = {'a': [1, 2.5, None, True]}",
+    output: '{"a": [1, 2.5, null, true]}',
+  },
+  { name: "result as a number", code: "result = 7 * 6", output: "42" },
+  {
+    name: "unicode in and out",
+    code: "print(context[::-1])",
+    vars: { context: "héllo 😀" },
+    output: "😀 olléh\n",
+  },
+  {
+    name: "the standard library",
+    code:
+      "import re, json, collections\nprint(json.dumps(collections.Counter(re.findall(r'\\w+', 'a b a'))))",
+    output: '{"a": 2, "b": 1}\n',
+  },
+  { name: "no output", code: "x = 1", output: "" },
+];
+
+Deno.test("the Pyodide sandbox gives the conformance answers", async (t) => {
+  const snapshotDir = await Deno.makeTempDir({ prefix: "rlm-sandbox-conf-" });
+  const sandbox = createPyodideSandbox({
+    timeoutMs: 10_000,
+    memoryMb: 512,
+    maxOutputBytes: 1 << 20,
+    snapshotDir,
+  });
+  try {
+    assertEquals(sandbox.identity, "pyodide@314.0.7");
+    for (const c of CASES) {
+      await t.step(
+        c.name,
+        async () => assertEquals(await sandbox.run(c.code, c.vars ?? {}), c.output),
+      );
+    }
+    await t.step("a syntax error names its line", async () => {
+      const e = await assertRejects(() => sandbox.run("x = 1\ny = (\n", {}), SandboxSyntaxError);
+      assert(e.line === 2 || e.line === 3, `line ${e.line}`);
+    });
+    await t.step("an exception ends with its traceback tail", async () => {
+      const e = await assertRejects(
+        () => sandbox.run("def f():\n    return 1 / 0\nf()", {}),
+        SandboxExceptionError,
+      );
+      assert(e.message.includes("ZeroDivisionError"), e.message);
+      assert(e.message.includes("line 2, in f"), e.message);
+    });
+  } finally {
+    await Deno.remove(snapshotDir, { recursive: true });
+  }
+});
+
+Deno.test("eval through rlm exec: cached by code and input, and --no-eval removes it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-eval-cli-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/plan.json`,
+      JSON.stringify({
+        operations: [{
+          op: "eval",
+          args: { code: "result = len(context.splitlines())", inputs: ["context"] },
+        }],
+      }),
+    );
+    await Deno.writeTextFile(`${dir}/ctx.txt`, "a\nb\nc\n");
+    const args = [
+      "exec",
+      `${dir}/plan.json`,
+      "-c",
+      `${dir}/ctx.txt`,
+      "--cache-dir",
+      `${dir}/cache`,
+    ];
+    const first = await runCli([...args, "--json"]);
+    assertEquals(first.code, 0, first.stderr);
+    assertEquals(JSON.parse(first.stdout).value, "3");
+    const again = JSON.parse((await runCli([...args, "--json"])).stdout);
+    assertEquals(again.cached, 1);
+    const off = await runCli([...args, "--no-eval"]);
+    assertEquals(off.code, 2);
+    assert(off.stderr.includes("eval is disabled with --no-eval"), off.stderr);
+    const bad = await runCli([...args, "--eval-timeout", "soon"]);
+    assertEquals(bad.code, 2);
+    assert(bad.stderr.includes('Invalid --eval-timeout "soon"'), bad.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
