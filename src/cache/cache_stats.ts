@@ -4,6 +4,7 @@
  * @module
  */
 import { entryFiles } from "./_entries.ts";
+import { type NixIndexStats, nixIndexStats } from "./nix_index_maintenance.ts";
 
 /** Entries and bytes per namespace (`op`, `llm`), plus temp leftovers. */
 export interface CacheStats {
@@ -12,6 +13,8 @@ export interface CacheStats {
   entries: number;
   bytes: number;
   tempFiles: number;
+  /** The Nix executor's index and roots, if it ran with this dir. */
+  nix?: NixIndexStats;
 }
 
 /** Count what the store in `dir` holds. */
@@ -28,5 +31,6 @@ export async function cacheStats(dir: string): Promise<CacheStats> {
     stats.entries++;
     stats.bytes += e.bytes;
   }
+  stats.nix = await nixIndexStats(dir);
   return stats;
 }

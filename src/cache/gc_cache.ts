@@ -10,6 +10,7 @@
  */
 import { type EntryFile, entryFiles } from "./_entries.ts";
 import { decodeEntry } from "./file_store.ts";
+import { gcNixIndex } from "./nix_index_maintenance.ts";
 
 /** What gc may remove besides leftovers and corrupt entries. */
 export interface GcOptions {
@@ -27,6 +28,8 @@ export interface GcReport {
   removedBytes: number;
   removedTemp: number;
   removedCorrupt: number;
+  /** Nix index entries (and roots) dropped: stale, or unused for `olderThanDays`. */
+  removedNixEntries: number;
   keptEntries: number;
   keptBytes: number;
 }
@@ -41,6 +44,7 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
     removedBytes: 0,
     removedTemp: 0,
     removedCorrupt: 0,
+    removedNixEntries: 0,
     keptEntries: 0,
     keptBytes: 0,
   };
@@ -78,6 +82,10 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
       total -= e.bytes;
     }
   }
+  report.removedNixEntries = await gcNixIndex(dir, {
+    olderThanDays: options.olderThanDays,
+    nowMs: now,
+  });
   report.keptEntries = kept.length;
   report.keptBytes = kept.reduce((n, e) => n + e.bytes, 0);
   return report;

@@ -6,6 +6,7 @@
  */
 import { resolveCacheDir } from "../cache/cache_dir.ts";
 import { openFileStore } from "../cache/file_store.ts";
+import { NixResultStore } from "../exec/nix/nix_result_store.ts";
 import type { ResultStore } from "../cache/store.ts";
 import { createExecutor } from "../exec/create_executor.ts";
 import type { Executor } from "../exec/executor.ts";
@@ -36,7 +37,12 @@ export interface Runtime extends AsyncDisposable {
 /** Build the store and executor for `options`; dispose the result when done. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const cacheDir = options.cache ? resolveCacheDir(options.cacheDir) : undefined;
-  const store = cacheDir === undefined ? undefined : await openFileStore(cacheDir);
+  // Under the nix executor every result lives in the Nix store; otherwise in the file store.
+  const store = cacheDir === undefined
+    ? undefined
+    : options.executor === "nix"
+    ? new NixResultStore(cacheDir)
+    : await openFileStore(cacheDir);
   const sandbox = createSandbox({
     enabled: options.eval.enabled,
     limits: options.eval.limits,

@@ -9,6 +9,8 @@ import { cacheStats } from "../cache/cache_stats.ts";
 import { clearCache } from "../cache/clear_cache.ts";
 import { gcCache } from "../cache/gc_cache.ts";
 import { UsageError } from "../protocol/errors.ts";
+import { pullResults, pushResults } from "../exec/nix/binary_cache.ts";
+import { collect } from "./_flags.ts";
 
 /** The `cache` command and its subcommands. */
 export function cacheCommand(): Command {
@@ -31,6 +33,14 @@ export function cacheCommand(): Command {
       console.log(`  total        ${stats.entries} entries, ${formatBytes(stats.bytes)}`);
       if (stats.tempFiles > 0) {
         console.log(`  ${stats.tempFiles} unfinished temp files (rlm cache gc removes them)`);
+      }
+      if (stats.nix) {
+        const n = stats.nix.indexed;
+        console.log(
+          `  nix store    ${n.op ?? 0} op results, ${n.llm ?? 0} model calls, ${
+            n.value ?? 0
+          } values indexed; ${stats.nix.rooted} rooted`,
+        );
       }
     });
   cache.command("clear")
@@ -57,8 +67,37 @@ export function cacheCommand(): Command {
       });
       console.log(
         `removed ${report.removedEntries} entries (${formatBytes(report.removedBytes)}), ` +
-          `${report.removedCorrupt} corrupt, ${report.removedTemp} unfinished; ` +
+          `${report.removedCorrupt} corrupt, ${report.removedTemp} unfinished, ${report.removedNixEntries} nix index entries; ` +
           `kept ${report.keptEntries} entries (${formatBytes(report.keptBytes)}) in ${dir}`,
+      );
+    });
+  cache.command("push")
+    .description(
+      "copy rlm's results in the Nix store to a Nix binary cache (file://, s3://, ssh://)",
+    )
+    .argument("<dest>", "binary cache URL, e.g. file:///srv/rlm-cache")
+    .option(
+      "--secret-key <file>",
+      "sign the results with this key (nix-store --generate-binary-cache-key)",
+    )
+    .action(async (dest: string, flags: { secretKey?: string }) => {
+      const n = await pushResults(dest, { secretKey: flags.secretKey });
+      console.log(`pushed ${n} results to ${dest}`);
+    });
+  cache.command("pull")
+    .description("copy rlm's results from a Nix binary cache into the Nix store (file://)")
+    .argument("<src>", "binary cache URL, e.g. file:///srv/rlm-cache")
+    .option(
+      "--trusted-key <key>",
+      "accept only results signed by this public key; repeatable",
+      collect,
+    )
+    .action(async (src: string, flags: { trustedKey?: string[] }) => {
+      const n = await pullResults(src, { trustedKeys: flags.trustedKey });
+      console.log(
+        `pulled ${n} results from ${src}${
+          flags.trustedKey ? "" : " (signatures not checked: pass --trusted-key to require them)"
+        }`,
       );
     });
   return cache;

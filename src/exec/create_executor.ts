@@ -8,6 +8,7 @@ import type { OpPorts } from "../ops/types.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local/local_executor.ts";
+import { createNixExecutor } from "./nix/nix_executor.ts";
 
 /** The executors there are. */
 export const EXECUTOR_NAMES = ["local", "nix"] as const;
@@ -32,9 +33,16 @@ export function createExecutor(name: string, options: CreateExecutorOptions): Pr
     case "local":
       return Promise.resolve(createLocalExecutor({ store: options.store, ports: options.ports }));
     case "nix":
-      throw new UsageError(
-        'The "nix" executor is not built yet (see the open issue); use --executor local',
-      );
+      if (options.cacheDir === undefined) {
+        throw new UsageError(
+          "The nix executor keeps its index in the cache directory: drop --no-cache or set --cache-dir",
+        );
+      }
+      return createNixExecutor({
+        cacheDir: options.cacheDir,
+        store: options.store,
+        ports: options.ports,
+      });
     default:
       throw new UsageError(
         `Unknown executor "${name}": use ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(" or ")}`,

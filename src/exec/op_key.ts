@@ -50,7 +50,6 @@ export function opKey(
 }
 
 function hashOf(vars: ReadonlyMap<string, Binding>, name: string): string {
-  const binding = vars.get(name);
-  if (binding === undefined) throw new Error(`opKey: variable "${name}" is not in the task's vars`);
-  return binding.hash;
+  // A missing variable still gets a key: running the op then reports it to the model.
+  return vars.get(name)?.hash ?? `missing:${name}`;
 }

@@ -1,0 +1,113 @@
+/**
+ * What every op derivation needs in the store: the Deno binary and the bundled builder. Both are
+ * added once and remembered in the cache dir, so later runs skip hashing 95 MB of Deno.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { nix, nixOk, tail } from "./_nix_cli.ts";
+
+/** Store paths of the builder's parts. */
+export interface BuilderPaths {
+  deno: string;
+  builder: string;
+}
+
+const SRC = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Check Nix is there, new enough, and its store writable; add Deno and the builder. */
+export async function setupBuilder(stateDir: string): Promise<BuilderPaths> {
+  await checkNix();
+  await Deno.mkdir(stateDir, { recursive: true });
+  const deno = await addOnce(
+    stateDir,
+    "deno",
+    Deno.execPath(),
+    await fileFingerprint(Deno.execPath()),
+  );
+  const fingerprint = await sourceFingerprint();
+  const bundle = `${stateDir}/builder-${fingerprint.slice(0, 16)}.js`;
+  if (!(await exists(bundle))) await bundleBuilder(bundle);
+  const builder = await addOnce(stateDir, "builder", bundle, fingerprint, "rlm-builder.js");
+  return { deno, builder };
+}
+
+async function checkNix(): Promise<void> {
+  const v = await nix("nix-store", ["--version"]);
+  const m = /(\d+)\.(\d+)/.exec(v.stdout);
+  if (v.code !== 0 || !m) throw new Error(`Cannot run nix-store: ${tail(v.stderr)}`);
+  if (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 8)) {
+    throw new Error(`The nix executor needs Nix 2.8 or newer; this is ${v.stdout.trim()}`);
+  }
+}
+
+/** Add `path` to the store as `name`, unless the path recorded for `fingerprint` is still valid. */
+async function addOnce(
+  stateDir: string,
+  what: string,
+  path: string,
+  fingerprint: string,
+  name?: string,
+): Promise<string> {
+  const memo = `${stateDir}/${what}-${fingerprint.slice(0, 32)}.path`;
+  const known = await Deno.readTextFile(memo).catch(() => "");
+  if (known && (await exists(known.trim()))) return known.trim();
+  let source = path;
+  if (name) {
+    const dir = await Deno.makeTempDir({ prefix: "rlm-nix-add-" });
+    source = `${dir}/${name}`;
+    await Deno.copyFile(path, source);
+  }
+  const r = await nix("nix-store", ["--add", source]);
+  if (r.code !== 0) {
+    throw new Error(
+      `Cannot add ${what} to the Nix store (is it writable by this user? run as root, or use the nix daemon): ${
+        tail(r.stderr)
+      }`,
+    );
+  }
+  const storePath = r.stdout.trim();
+  await Deno.writeTextFile(memo, storePath);
+  return storePath;
+}
+
+async function bundleBuilder(dest: string): Promise<void> {
+  const tmp = `${dest}.tmp-${crypto.randomUUID()}`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", `${SRC}exec/nix/builder_main.ts`, "-o", tmp],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    throw new Error(`Cannot bundle the op builder: ${tail(new TextDecoder().decode(out.stderr))}`);
+  }
+  await Deno.rename(tmp, dest);
+}
+
+/** A fingerprint of the TypeScript sources the builder is made of. */
+async function sourceFingerprint(): Promise<string> {
+  const h = createHash("sha256");
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) files.push(p);
+    }
+  };
+  await walk(SRC.replace(/\/$/, ""));
+  for (const f of files.sort()) h.update(f.slice(SRC.length)).update(await Deno.readFile(f));
+  return h.digest("hex");
+}
+
+async function fileFingerprint(path: string): Promise<string> {
+  const info = await Deno.stat(path);
+  return createHash("sha256").update(`${path}|${info.size}|${info.mtime?.getTime()}`).digest("hex");
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+export { nixOk };

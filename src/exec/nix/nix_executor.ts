@@ -1,0 +1,242 @@
+/**
+ * The `nix` executor (SPEC §5): every pure op is a Nix derivation whose inputs are store paths
+ * of its input values and whose builder runs the same op code as the local executor; the Nix
+ * store is the cache. A batch of ready ops is one Nix expression realised by one Nix
+ * invocation, so Nix runs independent ops in parallel.
+ *
+ * @module
+ */
+import { encodeEntry } from "../../cache/file_store.ts";
+import { OpError } from "../../ops/op_error.ts";
+import type { OpPorts } from "../../ops/types.ts";
+import type { Binding } from "../../protocol/value.ts";
+import type { Executor, PureOutcome, PureTask } from "../executor.ts";
+import { createLocalExecutor } from "../local/local_executor.ts";
+import { opKey } from "../op_key.ts";
+import type { ResultStore } from "../../cache/store.ts";
+import { decodeOutcome } from "./_outcome.ts";
+import { nix, nixString, tail } from "./_nix_cli.ts";
+import { type BuilderPaths, setupBuilder } from "./_setup.ts";
+
+/** The V8 flags every op needs (grep's linear-time regexes), as for the CLI. */
+const V8_FLAGS =
+  "--v8-flags=--enable-experimental-regexp-engine,--enable-experimental-regexp-engine-on-excessive-backtracks";
+
+/** Options of the Nix executor. */
+export interface NixExecutorOptions {
+  /** The cache directory: the index of op results and added values lives in `<cacheDir>/nix`. */
+  cacheDir: string;
+  /** Whether to read the index (`--no-cache` still builds in the store, but never reuses). */
+  cache?: boolean;
+  /** `eval` runs in the sandbox outside Nix, cached in this store. */
+  store?: ResultStore;
+  ports?: OpPorts;
+  /** Builds at once (`--max-jobs`); default the number of cores. */
+  maxJobs?: number;
+}
+
+/**
+ * Create the Nix executor. Fails with a clear error when Nix is missing, too old, or its store
+ * is not writable.
+ */
+export async function createNixExecutor(options: NixExecutorOptions): Promise<Executor> {
+  const state = `${options.cacheDir}/nix`;
+  const paths = await setupBuilder(state);
+  const index = new StoreIndex(state);
+  const useCache = options.cache !== false;
+  // eval has no derivation yet (that needs the WASI runtime): it runs in the sandbox, locally.
+  const local = createLocalExecutor({ store: options.store, ports: options.ports });
+  const maxJobs = options.maxJobs ?? navigator.hardwareConcurrency;
+
+  return {
+    name: "nix",
+    async run(tasks: readonly PureTask[], runOptions = {}): Promise<PureOutcome[]> {
+      const outcomes: PureOutcome[] = new Array(tasks.length);
+      const todo: { i: number; key: string; start: number }[] = [];
+      for (let i = 0; i < tasks.length; i++) {
+        const start = performance.now();
+        if (tasks[i].op.op === "eval") continue;
+        const key = opKey(tasks[i].op, tasks[i].vars, "nix");
+        const hit = useCache ? await index.readOutcome("op", key) : undefined;
+        if (hit) outcomes[i] = toPure(hit, true, start);
+        else todo.push({ i, key, start });
+      }
+      const evals = tasks.map((t, i) => [t, i] as const).filter(([t]) => t.op.op === "eval");
+      if (evals.length > 0) {
+        const done = await local.run(evals.map(([t]) => t), runOptions);
+        done.forEach((o, k) => (outcomes[evals[k][1]] = o));
+      }
+      if (todo.length > 0) {
+        const built = await buildOps(todo.map(({ i }) => tasks[i]), paths, index, maxJobs);
+        for (let k = 0; k < todo.length; k++) {
+          const { i, key, start } = todo[k];
+          const result = built[k];
+          if (result instanceof Error) {
+            outcomes[i] = { ok: false, error: result, ms: performance.now() - start };
+            continue;
+          }
+          await index.write("op", key, result.path);
+          outcomes[i] = toPure(result.outcome, result.cached, start);
+        }
+      }
+      return outcomes;
+    },
+  };
+}
+
+function toPure(
+  outcome: NonNullable<ReturnType<typeof decodeOutcome>>,
+  cached: boolean,
+  start: number,
+): PureOutcome {
+  const ms = performance.now() - start;
+  return outcome.ok ? { ok: true, value: outcome.value, cached, ms } : {
+    ok: false,
+    error: new OpError(
+      outcome.message.split(":")[0],
+      undefined,
+      outcome.message.replace(/^[^:]*: /, ""),
+    ),
+    ms,
+  };
+}
+
+/** Build the derivations of `tasks` in one Nix invocation; per task, its output or an error. */
+async function buildOps(
+  tasks: readonly PureTask[],
+  paths: BuilderPaths,
+  index: StoreIndex,
+  maxJobs: number,
+): Promise<BuildResult[]> {
+  const values = new Map<string, Binding>();
+  for (const t of tasks) for (const b of t.vars.values()) values.set(b.hash, b);
+  const valuePaths = await index.addValues([...values.values()]);
+  const derivations = tasks.map((t) => {
+    const inputs = [...t.vars].map(([name, b]) =>
+      `${nixString(name)} = builtins.storePath ${nixString(valuePaths.get(b.hash) as string)};`
+    );
+    return `(derivation {
+    name = ${nixString(`rlm-op-${t.op.op}`)};
+    system = builtins.currentSystem;
+    builder = deno;
+    args = [ "run" ${
+      nixString(V8_FLAGS)
+    } "--no-prompt" "--no-config" "--allow-read" "--allow-write" "--allow-env" builderJs ];
+    DENO_DIR = "/build/.deno";
+    op = ${nixString(JSON.stringify({ op: t.op.op, args: t.op.args }))};
+    inputs = builtins.toJSON { ${inputs.join(" ")} };
+  })`;
+  });
+  const expr = `let
+  deno = builtins.storePath ${nixString(paths.deno)};
+  builderJs = builtins.storePath ${nixString(paths.builder)};
+in [
+  ${derivations.join("\n  ")}
+]`;
+  const inst = await nix("nix-instantiate", ["--expr", expr]);
+  if (inst.code !== 0) {
+    throw new Error(`Cannot instantiate the op derivations: ${tail(inst.stderr)}`);
+  }
+  const drvs = inst.stdout.trim().split("\n");
+  const q = await nix("nix-store", ["--query", "--outputs", ...drvs]);
+  if (q.code !== 0) throw new Error(`Cannot query the op derivations: ${tail(q.stderr)}`);
+  const outs = q.stdout.trim().split("\n");
+  // An output already in the store is a cache hit: a validity check, not a rebuild.
+  const present = await Promise.all(outs.map((o) => Deno.stat(o).then(() => true, () => false)));
+  const missing = drvs.filter((_, k) => !present[k]);
+  const real = missing.length === 0 ? { code: 0, stdout: "", stderr: "" } : await nix("nix-store", [
+    "--realise",
+    "--keep-going",
+    "--max-jobs",
+    String(maxJobs),
+    ...missing,
+  ]);
+  const results: BuildResult[] = [];
+  for (let k = 0; k < tasks.length; k++) {
+    const bytes = await Deno.readFile(outs[k]).catch(() => undefined);
+    const outcome = bytes ? decodeOutcome(bytes) : undefined;
+    if (outcome) results.push({ path: outs[k], outcome, cached: present[k] });
+    else {results.push(
+        new Error(
+          `The Nix build of op ${tasks[k].op.op} (${drvs[k]}) failed: ${tail(real.stderr)}`,
+        ),
+      );}
+  }
+  return results;
+}
+
+type BuildResult = {
+  path: string;
+  outcome: NonNullable<ReturnType<typeof decodeOutcome>>;
+  cached: boolean;
+} | Error;
+
+/**
+ * The executor's index in the cache dir: cache key → store path of the result, and value hash →
+ * store path of the value, so a cached op needs no Nix call and a context is added once.
+ */
+export class StoreIndex {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  #path(ns: string, key: string): string {
+    return `${this.dir}/index/${ns}/${key.slice(0, 2)}/${key}`;
+  }
+
+  /** The store path recorded for `key`, if it is still in the store. */
+  async read(ns: string, key: string): Promise<string | undefined> {
+    const path = (await Deno.readTextFile(this.#path(ns, key)).catch(() => "")).trim();
+    if (!path) return undefined;
+    return (await Deno.stat(path).then(() => true, () => false)) ? path : undefined;
+  }
+
+  /** The outcome stored for `key`, verified. */
+  async readOutcome(ns: string, key: string) {
+    const path = await this.read(ns, key);
+    if (!path) return undefined;
+    return decodeOutcome(await Deno.readFile(path));
+  }
+
+  async write(ns: string, key: string, storePath: string): Promise<void> {
+    const file = this.#path(ns, key);
+    await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+    const tmp = `${file}.tmp-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(tmp, storePath);
+    await Deno.rename(tmp, file);
+  }
+
+  /** Store paths of values, adding the ones not there yet in one `nix-store --add`. */
+  async addValues(values: Binding[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const missing: Binding[] = [];
+    for (const b of values) {
+      const p = await this.read("value", b.hash);
+      if (p) found.set(b.hash, p);
+      else missing.push(b);
+    }
+    if (missing.length === 0) return found;
+    const dir = await Deno.makeTempDir({ prefix: "rlm-nix-values-" });
+    try {
+      const files: string[] = [];
+      for (const [k, b] of missing.entries()) {
+        // Same name for every value: the store path then depends on the content alone.
+        await Deno.mkdir(`${dir}/${k}`);
+        const f = `${dir}/${k}/rlm-value`;
+        await Deno.writeFile(f, encodeEntry(b.value));
+        files.push(f);
+      }
+      const r = await nix("nix-store", ["--add", ...files]);
+      if (r.code !== 0) throw new Error(`Cannot add values to the Nix store: ${tail(r.stderr)}`);
+      const added = r.stdout.trim().split("\n");
+      for (const [k, b] of missing.entries()) {
+        found.set(b.hash, added[k]);
+        await this.write("value", b.hash, added[k]);
+      }
+      return found;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { assert, assertEquals, assertMatch } from "./_assert.ts";
+import { runCli } from "./_cli.ts";
+import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
+
+const hasNix = await new Deno.Command("nix-build", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+const skip = hasNix ? "" : " (skipped: nix-build is not installed; apt-get install nix-bin)";
+const EXAMPLES = new URL("../docs/examples/", import.meta.url).pathname;
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tempDir(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "rlm-nix-test-" });
+}
+
+Deno.test({
+  name:
+    `rlm exec --executor nix gives the local bytes, one derivation per op, and a second cache dir is served from the store${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      // A context no other test uses, so the first build is a real build.
+      const context = `${dir}/ctx.log`;
+      await Deno.writeTextFile(
+        context,
+        (await Deno.readTextFile(`${EXAMPLES}app.log`)) + `ERROR unique ${crypto.randomUUID()}\n`,
+      );
+      const plan = `${dir}/plan.json`;
+      await Deno.writeTextFile(
+        plan,
+        JSON.stringify({
+          operations: [
+            { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
+            { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
+            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+            { op: "combine", args: { inputs: ["c"], strategy: "json" } },
+          ],
+        }),
+      );
+      const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
+      const first = await runCli([
+        "exec",
+        plan,
+        "-c",
+        context,
+        "--executor",
+        "nix",
+        "--cache-dir",
+        `${dir}/a`,
+        "--json",
+      ]);
+      assertEquals(first.code, 0, first.stderr);
+      assertEquals(JSON.parse(first.stdout).value + "\n", local.stdout, "byte-identical to local");
+      assertEquals(JSON.parse(first.stdout).cached, 0);
+      const index = [...Deno.readDirSync(`${dir}/a/nix/index/op`)].flatMap((
+        d,
+      ) => [...Deno.readDirSync(`${dir}/a/nix/index/op/${d.name}`)]);
+      assertEquals(index.length, 4, "one store result per op");
+      const second = JSON.parse(
+        (await runCli([
+          "exec",
+          plan,
+          "-c",
+          context,
+          "--executor",
+          "nix",
+          "--cache-dir",
+          `${dir}/b`,
+          "--json",
+        ])).stdout,
+      );
+      assertEquals(second.cached, 4, "a fresh cache dir on the same store rebuilds nothing");
+      const stats = await runCli(["cache", "stats", "--cache-dir", `${dir}/a`]);
+      assertMatch(stats.stdout, /nix store\s+4 op results/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `rlm run --executor nix keeps model calls in the store; push then pull makes a fresh cache dir model-free${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const nonce = crypto.randomUUID();
+      await using server = startScriptedServer({
+        reply: (r) => {
+          if (!isRootRequest(r)) return { content: "7" };
+          return turnsSoFar(r) === 0
+            ? {
+              content: JSON.stringify({
+                mode: "commit",
+                operations: [
+                  { op: "chunk", args: { input: "context", n: 2 }, bind: "c" },
+                  { op: "map", args: { prompt: `count ${nonce}`, input: "c" }, bind: "m" },
+                  { op: "combine", args: { inputs: ["m"], strategy: "sum" }, bind: "t" },
+                ],
+              }),
+            }
+            : { content: '{"mode":"final","answer_var":"t"}' };
+        },
+      });
+      const args = [
+        "run",
+        "-q",
+        `q ${nonce}`,
+        "-c",
+        `${EXAMPLES}app.log`,
+        "--base-url",
+        server.url,
+        "--executor",
+        "nix",
+      ];
+      const first = await runCli([...args, "--cache-dir", `${dir}/a`]);
+      assertEquals(first.code, 0, first.stderr);
+      assertEquals(first.stdout, "14\n");
+      const calls = server.requests.length;
+      assertEquals(calls, 4);
+      const again = await runCli([...args, "--cache-dir", `${dir}/b`]);
+      assertEquals(again.stdout, "14\n");
+      assertEquals(
+        server.requests.length,
+        calls,
+        "a second cache dir on the same store makes no model call",
+      );
+
+      const bc = `file://${dir}/binary-cache`;
+      const push = await runCli(["cache", "push", bc]);
+      assertEquals(push.code, 0, push.stderr);
+      assertMatch(push.stdout, /pushed \d+ results/);
+      const roots = [...Deno.readDirSync(`${dir}/a/nix/roots/llm`)];
+      assertEquals(roots.length, 4, "every model response is rooted");
+      // Forget the results locally (drop the roots, delete the paths), as on a fresh machine.
+      const llmPaths = roots.map((r) => Deno.readLinkSync(`${dir}/a/nix/roots/llm/${r.name}`));
+      for (const cacheDir of ["a", "b"]) {
+        await Deno.remove(`${dir}/${cacheDir}/nix`, { recursive: true });
+      }
+      const del = await new Deno.Command("nix-store", {
+        args: ["--delete", ...llmPaths],
+        stderr: "piped",
+      }).output();
+      assertEquals(del.code, 0, new TextDecoder().decode(del.stderr));
+      assert(llmPaths.every((p) => !existsSync(p)), "the model responses are gone from the store");
+      const pull = await runCli(["cache", "pull", bc]);
+      assertEquals(pull.code, 0, pull.stderr);
+      assertMatch(pull.stdout, /pulled \d+ results/);
+      assert(llmPaths.every(existsSync), "pull brought them back");
+      const third = await runCli([...args, "--cache-dir", `${dir}/c`]);
+      assertEquals(third.stdout, "14\n");
+      assertEquals(server.requests.length, calls, "after a pull, the run is model-free");
+      const bad = await runCli(["cache", "push", "ftp://nowhere"]);
+      assertEquals(bad.code, 2);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("without Nix, --executor nix is a one-line error that says what to install", async () => {
+  const dir = await tempDir();
+  try {
+    const r = await runCli(
+      [
+        "exec",
+        `${EXAMPLES}errors.plan.json`,
+        "-c",
+        `${EXAMPLES}app.log`,
+        "--executor",
+        "nix",
+        "--cache-dir",
+        dir,
+      ],
+      { env: { PATH: "/nonexistent" } },
+    );
+    assertEquals(r.code, 1);
+    assertMatch(
+      r.stderr.trim(),
+      /^rlm: The nix executor needs Nix \(nix-store was not found\): install it/,
+    );
+    const noCache = await runCli([
+      "exec",
+      `${EXAMPLES}errors.plan.json`,
+      "-c",
+      `${EXAMPLES}app.log`,
+      "--executor",
+      "nix",
+      "--no-cache",
+    ]);
+    assertEquals(noCache.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
