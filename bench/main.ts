@@ -9,8 +9,9 @@ import type { BenchRow, BenchSuite } from "./_types.ts";
 import { ROOT } from "./_rlm.ts";
 import { fanoutSuite } from "./fanout.ts";
 import { opsSuite } from "./ops.ts";
+import { sandboxSuite } from "./sandbox.ts";
 
-const SUITES: BenchSuite[] = [opsSuite, fanoutSuite];
+const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite];
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

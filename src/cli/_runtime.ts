@@ -23,7 +23,7 @@ export interface RuntimeOptions {
   /** `--no-cache`: no store at all. */
   cache: boolean;
   /** Whether `eval` is on (`--no-eval` turns it off), and its limits. */
-  eval: { enabled: boolean; limits: SandboxLimits };
+  eval: { enabled: boolean; limits: SandboxLimits; wasmPython?: string };
 }
 
 /** The parts of a run that outlive one plan. */
@@ -43,9 +43,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     : options.executor === "nix"
     ? new NixResultStore(cacheDir)
     : await openFileStore(cacheDir);
-  const sandbox = createSandbox({
+  const sandbox = await createSandbox({
     enabled: options.eval.enabled,
     limits: options.eval.limits,
+    wasmPython: options.eval.wasmPython,
     snapshotDir: cacheDir === undefined ? undefined : `${cacheDir}/sandbox`,
   });
   const executor = await createExecutor(options.executor, {

@@ -34,6 +34,7 @@ interface ExecFlags {
   evalMemory?: string;
   evalMaxOutput?: string;
   eval: boolean;
+  wasmPython?: string;
 }
 
 /** The `exec` command. */
@@ -56,6 +57,10 @@ export function execCommand(): Command {
     )
     .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
     .option("--no-cache", "neither read nor write any cache")
+    .option(
+      "--wasm-python <path>",
+      "a WASI python.wasm for eval instead of the embedded Pyodide [RLM_WASM_PYTHON]",
+    )
     .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
     .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
     .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
@@ -94,6 +99,7 @@ export function execCommand(): Command {
             memory: flags.evalMemory,
             maxOutput: flags.evalMaxOutput,
           }),
+          wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
         },
       });
       let cached = 0;

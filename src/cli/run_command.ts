@@ -38,6 +38,7 @@ interface RunFlags {
   evalMemory?: string;
   evalMaxOutput?: string;
   eval: boolean;
+  wasmPython?: string;
 }
 
 /** The `run` command. */
@@ -75,6 +76,10 @@ export function runCommand(): Command {
       "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
     )
     .option("--no-cache", "neither read nor write any cache")
+    .option(
+      "--wasm-python <path>",
+      "a WASI python.wasm for eval instead of the embedded Pyodide [RLM_WASM_PYTHON]",
+    )
     .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
     .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
     .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
@@ -128,6 +133,7 @@ async function runAction(flags: RunFlags): Promise<void> {
         memory: flags.evalMemory,
         maxOutput: flags.evalMaxOutput,
       }),
+      wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
     },
   });
   const progress = flags.verbose ? progressPrinter() : undefined;

@@ -1,4 +1,4 @@
-import { createPyodideSandbox } from "../../src/sandbox/pyodide_sandbox.ts";
+import { testRuntimes } from "./_runtimes.ts";
 import { SandboxExceptionError, SandboxSyntaxError } from "../../src/sandbox/sandbox_errors.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { runCli } from "../_cli.ts";
@@ -49,38 +49,48 @@ const CASES: {
   { name: "no output", code: "x = 1", output: "" },
 ];
 
-Deno.test("the Pyodide sandbox gives the conformance answers", async (t) => {
-  const snapshotDir = await Deno.makeTempDir({ prefix: "rlm-sandbox-conf-" });
-  const sandbox = createPyodideSandbox({
-    timeoutMs: 10_000,
-    memoryMb: 512,
-    maxOutputBytes: 1 << 20,
-    snapshotDir,
+for (const runtime of testRuntimes()) {
+  Deno.test({
+    name: `${runtime.name}: the sandbox gives the conformance answers${
+      runtime.skip ? ` (skipped: ${runtime.skip})` : ""
+    }`,
+    ignore: runtime.skip !== undefined,
+    async fn(t) {
+      const snapshotDir = await Deno.makeTempDir({ prefix: "rlm-sandbox-conf-" });
+      try {
+        const sandbox = await runtime.make({
+          timeoutMs: 10_000,
+          memoryMb: 512,
+          maxOutputBytes: 1 << 20,
+        }, snapshotDir);
+        assert(/^(pyodide@314\.0\.7|wasi:[0-9a-f]{64})$/.test(sandbox.identity), sandbox.identity);
+        for (const c of CASES) {
+          await t.step(
+            c.name,
+            async () => assertEquals(await sandbox.run(c.code, c.vars ?? {}), c.output),
+          );
+        }
+        await t.step("a syntax error names its line", async () => {
+          const e = await assertRejects(
+            () => sandbox.run("x = 1\ny = (\n", {}),
+            SandboxSyntaxError,
+          );
+          assert(e.line === 2 || e.line === 3, `line ${e.line}`);
+        });
+        await t.step("an exception ends with its traceback tail", async () => {
+          const e = await assertRejects(
+            () => sandbox.run("def f():\n    return 1 / 0\nf()", {}),
+            SandboxExceptionError,
+          );
+          assert(e.message.includes("ZeroDivisionError"), e.message);
+          assert(e.message.includes("line 2, in f"), e.message);
+        });
+      } finally {
+        await Deno.remove(snapshotDir, { recursive: true });
+      }
+    },
   });
-  try {
-    assertEquals(sandbox.identity, "pyodide@314.0.7");
-    for (const c of CASES) {
-      await t.step(
-        c.name,
-        async () => assertEquals(await sandbox.run(c.code, c.vars ?? {}), c.output),
-      );
-    }
-    await t.step("a syntax error names its line", async () => {
-      const e = await assertRejects(() => sandbox.run("x = 1\ny = (\n", {}), SandboxSyntaxError);
-      assert(e.line === 2 || e.line === 3, `line ${e.line}`);
-    });
-    await t.step("an exception ends with its traceback tail", async () => {
-      const e = await assertRejects(
-        () => sandbox.run("def f():\n    return 1 / 0\nf()", {}),
-        SandboxExceptionError,
-      );
-      assert(e.message.includes("ZeroDivisionError"), e.message);
-      assert(e.message.includes("line 2, in f"), e.message);
-    });
-  } finally {
-    await Deno.remove(snapshotDir, { recursive: true });
-  }
-});
+}
 
 Deno.test("eval through rlm exec: cached by code and input, and --no-eval removes it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "rlm-eval-cli-" });

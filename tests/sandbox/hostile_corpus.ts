@@ -99,7 +99,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: "write a host file",
     code:
       "open('/tmp/rlm-sandbox-pwned', 'w').write('x')\nimport os\nassert os.path.exists('/tmp/rlm-sandbox-pwned')\nprint('wrote inside the sandbox only')",
-    expect: "ok",
+    expect: ["ok", "SandboxExceptionError"], /* Pyodide has a /tmp of its own, WASI none */
   },
   { name: "infinite loop", code: "while True: pass", expect: "SandboxTimeoutError" },
   {
