@@ -165,6 +165,8 @@ Deno.test("rlm run survives 30% injected 429 and 500 replies and a malformed one
     assert(faults >= 3, `${faults} faults injected`);
     assertMatch(result.stderr, /retry 1/);
     assertMatch(result.stderr, /done: \d+ model calls/);
+    assertMatch(result.stderr, /map \[#{16}\] 8\/8/, "a progress bar reaches the end of the map");
+    assert(!result.stderr.includes("\x1b["), "no escape codes when stderr is not a terminal");
   });
 });
 

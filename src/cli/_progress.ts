@@ -22,6 +22,12 @@ export function progressPrinter() {
   let modelMs = 0;
   let opMs = 0;
   const who = (c: CallRecord) => (c.kind === "root" ? "root" : `${c.kind}#${c.id} d${c.depth}`);
+  const mapDone = new Map<string, number>();
+  const bar = (done: number, of: number) => {
+    const width = 16;
+    const full = Math.round((done / of) * width);
+    return `[${"#".repeat(full)}${"-".repeat(width - full)}]`;
+  };
   const t = () => dim(`[${((performance.now() - start) / 1000).toFixed(1)}s]`);
   return {
     onModelCall(call: CallRecord, r: ChatResponse) {
@@ -34,9 +40,14 @@ export function progressPrinter() {
         else cost += r.costUsd;
       }
       const spawn = call.spawned_by;
-      const item = spawn?.op === "map" && spawn.item !== undefined
-        ? ` map item ${spawn.item + 1}/${spawn.of}`
-        : "";
+      let item = "";
+      if (spawn?.op === "map" && spawn.item !== undefined && spawn.of) {
+        // Completed sub-calls of the map this call belongs to, as a bar.
+        const key = `${call.depth}/${spawn.of}`;
+        const done = (mapDone.get(key) ?? 0) + 1;
+        mapDone.set(key, done === spawn.of ? 0 : done);
+        item = ` map ${bar(done, spawn.of)} ${done}/${spawn.of}`;
+      }
       const money = costUnknown ? "cost unknown" : `$${cost.toFixed(4)}`;
       write(
         `${t()} ${who(call)}${item} model ${

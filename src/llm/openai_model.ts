@@ -4,7 +4,7 @@
  *
  * @module
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ChatRequest, ChatResponse, ModelPort } from "./port.ts";
 import { costOf, type Price } from "./pricing.ts";
 import { type Endpoint, resolveEndpoint } from "./providers.ts";
@@ -52,7 +52,8 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
   const clients = new Map<string, OpenAI>();
   const maxRetries = options.maxRetries ?? 6;
   const base = options.retryBaseMs ?? Number(Deno.env.get("RLM_RETRY_BASE_MS") ?? 500);
-  const clientFor = (endpoint: Endpoint) => {
+  const clientFor = async (endpoint: Endpoint) => {
+    const OpenAI = await loadSdk();
     const id = `${endpoint.baseUrl}\u0000${endpoint.apiKey}`;
     let client = clients.get(id);
     if (!client) {
@@ -73,7 +74,8 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
         baseUrl: options.baseUrl,
         env: options.env,
       });
-      const client = clientFor(endpoint);
+      const client = await clientFor(endpoint);
+      const sdk = await loadSdk();
       const start = performance.now();
       for (let attempt = 0;; attempt++) {
         try {
@@ -106,7 +108,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
           };
         } catch (error) {
           if (opts.signal?.aborted) throw opts.signal.reason ?? error;
-          const verdict = classify(error, endpoint);
+          const verdict = classify(sdk, error, endpoint);
           if (!verdict.retry || attempt >= maxRetries) {
             throw new ModelCallError(
               verdict.retry
@@ -134,7 +136,17 @@ interface Verdict {
   retryAfterMs?: number;
 }
 
-function classify(error: unknown, endpoint: Endpoint): Verdict {
+/** The `openai` package, loaded on the first model call (it costs ~130 ms to load). */
+let sdkModule: Promise<typeof OpenAI> | undefined;
+function loadSdk(): Promise<typeof OpenAI> {
+  return sdkModule ??= import("openai").then((m) => m.default);
+}
+
+function classify(
+  OpenAI: typeof import("openai").default,
+  error: unknown,
+  endpoint: Endpoint,
+): Verdict {
   const where = endpoint.baseUrl ?? "https://api.openai.com/v1";
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return { retry: true, message: `Model endpoint ${where} timed out` };
