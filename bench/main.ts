@@ -9,9 +9,10 @@ import type { BenchRow, BenchSuite } from "./_types.ts";
 import { ROOT } from "./_rlm.ts";
 import { fanoutSuite } from "./fanout.ts";
 import { opsSuite } from "./ops.ts";
+import { nixSuite } from "./nix.ts";
 import { sandboxSuite } from "./sandbox.ts";
 
-const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite];
+const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite, nixSuite];
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

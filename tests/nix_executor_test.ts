@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { wasmPythonPath } from "./sandbox/_runtimes.ts";
 import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
 
 const hasNix = await new Deno.Command("nix-build", {
@@ -205,4 +206,62 @@ Deno.test("without Nix, --executor nix is a one-line error that says what to ins
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: `with a WASI python.wasm, eval is a derivation under the nix executor${skip}`,
+  ignore: !hasNix || !wasmPythonPath(),
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const wasm = wasmPythonPath() as string;
+      const plan = `${dir}/plan.json`;
+      await Deno.writeTextFile(
+        plan,
+        JSON.stringify({
+          operations: [{
+            op: "eval",
+            args: { code: `result = len(context.split()) + ${Math.floor(Math.random() * 1e9)}` },
+          }],
+        }),
+      );
+      const args = ["exec", plan, "-c", `${EXAMPLES}app.log`, "--wasm-python", wasm];
+      const local = await runCli([...args, "--no-cache"]);
+      assertEquals(local.code, 0, local.stderr);
+      const nix = await runCli([...args, "--executor", "nix", "--cache-dir", `${dir}/a`, "--json"]);
+      assertEquals(nix.code, 0, nix.stderr);
+      assertEquals(
+        JSON.parse(nix.stdout).value + "\n",
+        local.stdout,
+        "the same answer as the WASI sandbox outside Nix",
+      );
+      assert(existsSync(`${dir}/a/nix/index/value`), "its inputs were added to the store");
+      const again = await runCli([
+        ...args,
+        "--executor",
+        "nix",
+        "--cache-dir",
+        `${dir}/b`,
+        "--json",
+      ]);
+      assertEquals(JSON.parse(again.stdout).cached, 1, "served from the store");
+      await Deno.writeTextFile(
+        plan,
+        JSON.stringify({ operations: [{ op: "eval", args: { code: "while True: pass" } }] }),
+      );
+      const loop = await runCli([
+        ...args,
+        "--executor",
+        "nix",
+        "--cache-dir",
+        `${dir}/a`,
+        "--eval-timeout",
+        "1",
+      ]);
+      assertEquals(loop.code, 2);
+      assertMatch(loop.stderr, /eval: the code ran longer than the 1 s limit/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

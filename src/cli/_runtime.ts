@@ -12,6 +12,7 @@ import { createExecutor } from "../exec/create_executor.ts";
 import type { Executor } from "../exec/executor.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import { createSandbox } from "../sandbox/create_sandbox.ts";
+import { findWasiStdlib } from "../sandbox/wasi_sandbox.ts";
 import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
 
 /** Options shared by every command that runs ops. */
@@ -54,6 +55,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     cacheDir,
     cache: options.cache,
     ports: { sandbox },
+    wasiPython: sandbox && options.eval.wasmPython
+      ? {
+        wasm: options.eval.wasmPython,
+        stdlib: (await findWasiStdlib(options.eval.wasmPython)) as string,
+        limits: options.eval.limits,
+      }
+      : undefined,
   });
   return {
     store,

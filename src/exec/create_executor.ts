@@ -5,6 +5,7 @@
  */
 import type { ResultStore } from "../cache/store.ts";
 import type { OpPorts } from "../ops/types.ts";
+import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local/local_executor.ts";
@@ -25,6 +26,8 @@ export interface CreateExecutorOptions {
   cache?: boolean;
   /** The sandbox for `eval`. */
   ports?: OpPorts;
+  /** A WASI python.wasm, its stdlib and the eval limits: the nix executor runs eval in Nix. */
+  wasiPython?: { wasm: string; stdlib: string; limits: SandboxLimits };
 }
 
 /** Create the executor called `name`; an unknown name is a `UsageError`. */
@@ -42,6 +45,7 @@ export function createExecutor(name: string, options: CreateExecutorOptions): Pr
         cacheDir: options.cacheDir,
         store: options.store,
         ports: options.ports,
+        wasiPython: options.wasiPython,
       });
     default:
       throw new UsageError(

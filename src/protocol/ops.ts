@@ -92,8 +92,8 @@ export const OP_NAMES = Object.keys(OP_ARGS) as OpName[];
 /** The validated args of op `K` (variable args still hold names). */
 export type OpArgs<K extends OpName> = z.output<(typeof OP_ARGS)[K]>;
 
-/** Strategies of `combine` computed without a model. */
-export const BUILTIN_COMBINE_STRATEGIES = ["concat", "sum", "vote", "json"] as const;
+export { BUILTIN_COMBINE_STRATEGIES } from "./combine_strategies.ts";
+import { BUILTIN_COMBINE_STRATEGIES } from "./combine_strategies.ts";
 
 /** Arg names that name variables rather than hold literals. */
 export const VARIABLE_ARGS = ["input", "inputs", "context"] as const;

@@ -7,13 +7,12 @@
  */
 import { SANDBOX_READY, type SandboxRequest, SandboxResponseSchema } from "../protocol/sandbox.ts";
 import {
-  SandboxExceptionError,
   SandboxMemoryError,
   SandboxOutputError,
   SandboxRuntimeError,
-  SandboxSyntaxError,
   SandboxTimeoutError,
 } from "./sandbox_errors.ts";
+import { sandboxFailure } from "./sandbox_failure.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -110,21 +109,7 @@ export async function runChild(
   }
   const response = parsed.data;
   if (response.ok) return response.output;
-  const message = response.message;
-  switch (response.kind) {
-    case "syntax":
-      throw new SandboxSyntaxError(message, response.line);
-    case "memory":
-      throw new SandboxMemoryError(
-        `the code ran out of its ${limits.memoryMb} MB memory limit (${
-          response.message.split("\n").pop()
-        })`,
-      );
-    case "output":
-      throw new SandboxOutputError(message);
-    default:
-      throw new SandboxExceptionError(message);
-  }
+  throw sandboxFailure(response, limits);
 }
 
 function safeJson(text: string): unknown {

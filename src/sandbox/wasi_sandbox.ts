@@ -44,7 +44,7 @@ export async function createWasiSandbox(
     throw new UsageError(`--wasm-python "${wasmPath}" is not a WebAssembly module`);
   }
   const lib = `${dirname(wasmPath)}/lib`;
-  const zip = await findStdlib(lib);
+  const zip = await findWasiStdlib(wasmPath);
   if (!zip) {
     throw new UsageError(
       `No Python standard library next to --wasm-python "${wasmPath}": expected ${lib}/python3XY.zip (tools/build_python_wasm.sh makes one)`,
@@ -77,7 +77,9 @@ export async function createWasiSandbox(
   };
 }
 
-async function findStdlib(lib: string): Promise<string | undefined> {
+/** The `lib/python3XY.zip` next to a python.wasm, if there is one. */
+export async function findWasiStdlib(wasmPath: string): Promise<string | undefined> {
+  const lib = `${dirname(wasmPath)}/lib`;
   try {
     for await (const e of Deno.readDir(lib)) {
       if (/^python3\d+\.zip$/.test(e.name)) return `${lib}/${e.name}`;

@@ -12,12 +12,17 @@ import { nix, nixOk, tail } from "./_nix_cli.ts";
 export interface BuilderPaths {
   deno: string;
   builder: string;
+  /** The WASI python.wasm and its stdlib zip, when eval runs as a derivation. */
+  python?: { wasm: string; stdlib: string };
 }
 
 const SRC = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Check Nix is there, new enough, and its store writable; add Deno and the builder. */
-export async function setupBuilder(stateDir: string): Promise<BuilderPaths> {
+export async function setupBuilder(
+  stateDir: string,
+  wasiPython?: { wasm: string; stdlib: string },
+): Promise<BuilderPaths> {
   await checkNix();
   await Deno.mkdir(stateDir, { recursive: true });
   const deno = await addOnce(
@@ -30,7 +35,25 @@ export async function setupBuilder(stateDir: string): Promise<BuilderPaths> {
   const bundle = `${stateDir}/builder-${fingerprint.slice(0, 16)}.js`;
   if (!(await exists(bundle))) await bundleBuilder(bundle);
   const builder = await addOnce(stateDir, "builder", bundle, fingerprint, "rlm-builder.js");
-  return { deno, builder };
+  if (!wasiPython) return { deno, builder };
+  const zipName = wasiPython.stdlib.slice(wasiPython.stdlib.lastIndexOf("/") + 1);
+  const python = {
+    wasm: await addOnce(
+      stateDir,
+      "python-wasm",
+      wasiPython.wasm,
+      await fileFingerprint(wasiPython.wasm),
+      "python.wasm",
+    ),
+    stdlib: await addOnce(
+      stateDir,
+      "python-stdlib",
+      wasiPython.stdlib,
+      await fileFingerprint(wasiPython.stdlib),
+      zipName,
+    ),
+  };
+  return { deno, builder, python };
 }
 
 async function checkNix(): Promise<void> {
@@ -75,7 +98,9 @@ async function addOnce(
 async function bundleBuilder(dest: string): Promise<void> {
   const tmp = `${dest}.tmp-${crypto.randomUUID()}`;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", `${SRC}exec/nix/builder_main.ts`, "-o", tmp],
+    // Minified: smaller to start, and free of the module-path comments that would name this
+    // machine's Deno cache (and so differ between machines).
+    args: ["bundle", "--quiet", "--minify", `${SRC}exec/nix/builder_main.ts`, "-o", tmp],
     stdout: "null",
     stderr: "piped",
   }).output();

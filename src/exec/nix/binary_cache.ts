@@ -29,11 +29,15 @@ export async function localResultPaths(): Promise<string[]> {
   const paths: string[] = [];
   for await (const e of Deno.readDir(NIX_STORE_DIR)) {
     const name = e.name.slice(33);
-    if (/^rlm-(op|llm)-/.test(name) && !e.name.endsWith(".drv")) {
+    if (/^rlm-(op|llm)-/.test(name) && !/\.(drv|lock)$/.test(e.name)) {
       paths.push(`${NIX_STORE_DIR}/${e.name}`);
     }
   }
-  return paths.sort();
+  if (paths.length === 0) return paths;
+  // Leave out paths a build is still writing (present on disk, not yet valid).
+  const check = await nix("nix-store", ["--check-validity", "--print-invalid", ...paths]);
+  const invalid = new Set(check.stdout.trim().split("\n").filter(Boolean));
+  return paths.filter((p) => !invalid.has(p)).sort();
 }
 
 /** Copy every rlm result in the store to `dest`; returns how many paths. */

@@ -9,7 +9,9 @@
  *
  * @module
  */
-import { encodeOutcome } from "./_outcome.ts";
+import { encodeOutcome, type Outcome } from "./_outcome.ts";
+import { runWasiPython } from "../../sandbox/wasi_python.ts";
+import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
 import { OPS } from "../../ops/registry.ts";
 import type { OpImpl } from "../../ops/types.ts";
 import { createVars } from "../../ops/vars.ts";
@@ -33,13 +35,44 @@ for (const [name, path] of Object.entries(inputs)) {
 }
 let outcome: Uint8Array;
 try {
-  const impl = OPS[op.op] as OpImpl<typeof op.op>;
-  outcome = encodeOutcome({
-    ok: true,
-    value: await impl(op.args as never, createVars(vars, op.op), {}),
-  });
+  if (op.op === "eval") {
+    outcome = encodeOutcome(await evalInBuild(op.args, vars));
+  } else {
+    const impl = OPS[op.op] as OpImpl<typeof op.op>;
+    outcome = encodeOutcome({
+      ok: true,
+      value: await impl(op.args as never, createVars(vars, op.op), {}),
+    });
+  }
 } catch (error) {
   if (!(error instanceof OpError)) throw error;
   outcome = encodeOutcome({ ok: false, message: error.message });
 }
 Deno.writeFileSync(env("out"), outcome);
+
+/**
+ * `eval` with the WASI python.wasm given as a store input: the Nix build is the process
+ * boundary (its sandbox has no network and no host files), and Nix's build timeout the clock.
+ */
+async function evalInBuild(
+  args: { code: string; inputs?: string[] },
+  vars: Map<string, Binding>,
+): Promise<Outcome> {
+  const read = createVars(vars, "eval");
+  const names = args.inputs ?? read.names();
+  const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
+  const zip = env("python_stdlib");
+  const response = await runWasiPython(
+    await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
+    Deno.readFileSync(zip),
+    zip.slice(zip.lastIndexOf("/") + 34),
+    { code: args.code, vars: values, maxOutputBytes: Number(env("eval_max_output")) },
+  );
+  if (response.ok) return { ok: true, value: response.output };
+  return {
+    ok: false,
+    message: `eval: ${
+      sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) }).message
+    }`,
+  };
+}

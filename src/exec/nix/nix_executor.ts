@@ -17,6 +17,7 @@ import type { ResultStore } from "../../cache/store.ts";
 import { decodeOutcome } from "./_outcome.ts";
 import { nix, nixString, tail } from "./_nix_cli.ts";
 import { type BuilderPaths, setupBuilder } from "./_setup.ts";
+import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
 
 /** The V8 flags every op needs (grep's linear-time regexes), as for the CLI. */
 const V8_FLAGS =
@@ -33,6 +34,12 @@ export interface NixExecutorOptions {
   ports?: OpPorts;
   /** Builds at once (`--max-jobs`); default the number of cores. */
   maxJobs?: number;
+  /**
+   * A WASI python.wasm (`--wasm-python`) and the eval limits: then `eval` is a derivation too,
+   * with python.wasm and its stdlib as store inputs. Without it, `eval` runs in the sandbox
+   * outside Nix (Pyodide), cached in `store`.
+   */
+  wasiPython?: { wasm: string; stdlib: string; limits: SandboxLimits };
 }
 
 /**
@@ -41,10 +48,12 @@ export interface NixExecutorOptions {
  */
 export async function createNixExecutor(options: NixExecutorOptions): Promise<Executor> {
   const state = `${options.cacheDir}/nix`;
-  const paths = await setupBuilder(state);
+  const paths = await setupBuilder(state, options.wasiPython);
   const index = new StoreIndex(state);
   const useCache = options.cache !== false;
-  // eval has no derivation yet (that needs the WASI runtime): it runs in the sandbox, locally.
+  // Without a WASI python.wasm, eval runs in the (Pyodide) sandbox outside Nix.
+  const evalInNix = paths.python !== undefined;
+  const runtime = options.ports?.sandbox?.identity ?? "nix";
   const local = createLocalExecutor({ store: options.store, ports: options.ports });
   const maxJobs = options.maxJobs ?? navigator.hardwareConcurrency;
 
@@ -55,19 +64,25 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
       const todo: { i: number; key: string; start: number }[] = [];
       for (let i = 0; i < tasks.length; i++) {
         const start = performance.now();
-        if (tasks[i].op.op === "eval") continue;
-        const key = opKey(tasks[i].op, tasks[i].vars, "nix");
+        const isEval = tasks[i].op.op === "eval";
+        if (isEval && !evalInNix) continue;
+        const key = opKey(tasks[i].op, tasks[i].vars, isEval ? runtime : "nix");
         const hit = useCache ? await index.readOutcome("op", key) : undefined;
         if (hit) outcomes[i] = toPure(hit, true, start);
         else todo.push({ i, key, start });
       }
-      const evals = tasks.map((t, i) => [t, i] as const).filter(([t]) => t.op.op === "eval");
+      const evals = evalInNix
+        ? []
+        : tasks.map((t, i) => [t, i] as const).filter(([t]) => t.op.op === "eval");
       if (evals.length > 0) {
         const done = await local.run(evals.map(([t]) => t), runOptions);
         done.forEach((o, k) => (outcomes[evals[k][1]] = o));
       }
       if (todo.length > 0) {
-        const built = await buildOps(todo.map(({ i }) => tasks[i]), paths, index, maxJobs);
+        const built = await buildOps(todo.map(({ i }) => tasks[i]), paths, index, {
+          maxJobs,
+          evalLimits: options.wasiPython?.limits,
+        });
         for (let k = 0; k < todo.length; k++) {
           const { i, key, start } = todo[k];
           const result = built[k];
@@ -106,8 +121,9 @@ async function buildOps(
   tasks: readonly PureTask[],
   paths: BuilderPaths,
   index: StoreIndex,
-  maxJobs: number,
+  settings: { maxJobs: number; evalLimits?: SandboxLimits },
 ): Promise<BuildResult[]> {
+  const { maxJobs, evalLimits } = settings;
   const values = new Map<string, Binding>();
   for (const t of tasks) for (const b of t.vars.values()) values.set(b.hash, b);
   const valuePaths = await index.addValues([...values.values()]);
@@ -115,14 +131,22 @@ async function buildOps(
     const inputs = [...t.vars].map(([name, b]) =>
       `${nixString(name)} = builtins.storePath ${nixString(valuePaths.get(b.hash) as string)};`
     );
+    const isEval = t.op.op === "eval" && evalLimits !== undefined;
+    const flags = isEval
+      ? `${V8_FLAGS},--wasm-max-mem-pages=${Math.floor(evalLimits.memoryMb * 16)}`
+      : V8_FLAGS;
+    const evalAttrs = isEval
+      ? `python_wasm = pythonWasm; python_stdlib = pythonStdlib; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
+      : "";
     return `(derivation {
     name = ${nixString(`rlm-op-${t.op.op}`)};
     system = builtins.currentSystem;
     builder = deno;
     args = [ "run" ${
-      nixString(V8_FLAGS)
+      nixString(flags)
     } "--no-prompt" "--no-config" "--allow-read" "--allow-write" "--allow-env" builderJs ];
     DENO_DIR = "/build/.deno";
+    ${evalAttrs}
     op = ${nixString(JSON.stringify({ op: t.op.op, args: t.op.args }))};
     inputs = builtins.toJSON { ${inputs.join(" ")} };
   })`;
@@ -130,6 +154,8 @@ async function buildOps(
   const expr = `let
   deno = builtins.storePath ${nixString(paths.deno)};
   builderJs = builtins.storePath ${nixString(paths.builder)};
+  ${paths.python ? `pythonWasm = builtins.storePath ${nixString(paths.python.wasm)};` : ""}
+  ${paths.python ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};` : ""}
 in [
   ${derivations.join("\n  ")}
 ]`;
@@ -149,6 +175,8 @@ in [
     "--keep-going",
     "--max-jobs",
     String(maxJobs),
+    // The wall-time limit of eval (plus start-up); no other op comes close to it.
+    ...(evalLimits ? ["--timeout", String(Math.ceil(evalLimits.timeoutMs / 1000) + 3)] : []),
     ...missing,
   ]);
   const results: BuildResult[] = [];
@@ -156,11 +184,21 @@ in [
     const bytes = await Deno.readFile(outs[k]).catch(() => undefined);
     const outcome = bytes ? decodeOutcome(bytes) : undefined;
     if (outcome) results.push({ path: outs[k], outcome, cached: present[k] });
-    else {results.push(
+    else if (tasks[k].op.op === "eval" && evalLimits && /timed out/.test(real.stderr)) {
+      results.push(
+        new OpError(
+          "eval",
+          undefined,
+          `the code ran longer than the ${evalLimits.timeoutMs / 1000} s limit and was stopped`,
+        ),
+      );
+    } else {
+      results.push(
         new Error(
           `The Nix build of op ${tasks[k].op.op} (${drvs[k]}) failed: ${tail(real.stderr)}`,
         ),
-      );}
+      );
+    }
   }
   return results;
 }

@@ -1,0 +1,110 @@
+/**
+ * The nix executor's overhead against the local one, and the trivial-derivation floor of the
+ * same Nix (issue 5's targets).
+ *
+ * @module
+ */
+import { hashValue } from "../src/cache/hash.ts";
+import { createLocalExecutor } from "../src/exec/local/local_executor.ts";
+import { createNixExecutor } from "../src/exec/nix/nix_executor.ts";
+import { nix } from "../src/exec/nix/_nix_cli.ts";
+import { parseOperation } from "../src/ops/parse_operation.ts";
+import type { BenchContext, BenchRow, BenchSuite } from "./_types.ts";
+
+/** The Nix suite. */
+export const nixSuite: BenchSuite = {
+  id: "nix",
+  title: "Nix executor overhead",
+  async run(ctx: BenchContext): Promise<BenchRow[]> {
+    const hasNix = await nix("nix-build", ["--version"]).then((r) => r.code === 0, () => false);
+    if (!hasNix) throw new Error("nix-build is not installed (apt-get install nix-bin)");
+    const executor = await createNixExecutor({ cacheDir: `${ctx.tmpDir}/cache` });
+    const local = createLocalExecutor({});
+    const nonce = crypto.randomUUID();
+    const text = Array.from(
+      { length: 2000 },
+      (_, i) => `line ${i} ${i % 7 === 0 ? "ERROR" : "ok"} ${nonce}`,
+    ).join("\n");
+    const vars = new Map([["context", { value: text, hash: hashValue(text) }]]);
+    const task = (i: number) => ({
+      op: parseOperation({
+        op: "count",
+        args: { input: "context", mode: "matches", pattern: `ERROR|line ${i} ` },
+      }),
+      vars,
+    });
+    // Warm: the deno binary, the builder bundle and the value are in the store.
+    await executor.run([task(-1)]);
+    const times = async (fn: () => Promise<unknown>, n: number) => {
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        await fn();
+        ms.push(performance.now() - s);
+      }
+      return ms.sort((a, b) => a - b)[Math.floor(n / 2)];
+    };
+    let k = 0;
+    ctx.log("new builds, one op each");
+    const fresh = await times(() => executor.run([task(k++)]), 7);
+    const localMs = await times(() => local.run([task(k++)]), 7);
+    ctx.log("cached ops, another cache dir on the same store");
+    const other = await createNixExecutor({ cacheDir: `${ctx.tmpDir}/cache2` });
+    let c = 0;
+    const cachedNoIndex = await times(() => other.run([task(c++)]), 7);
+    let d = 0;
+    const cachedIndexed = await times(() => executor.run([task(d++)]), 7);
+    ctx.log("a 100-op plan, cold");
+    const s = performance.now();
+    await executor.run(Array.from({ length: 100 }, (_, i) => task(10_000 + i)));
+    const plan100 = (performance.now() - s) / 1000;
+    ctx.log("the trivial-derivation floor: the same Deno builder writing one byte");
+    const denoMemo = [...Deno.readDirSync(`${ctx.tmpDir}/cache/nix`)]
+      .map((e) => `${ctx.tmpDir}/cache/nix/${e.name}`)
+      .find((p) => p.includes("/deno-") && p.endsWith(".path")) as string;
+    const denoPath = (await Deno.readTextFile(denoMemo)).trim();
+    const floor = await times(async () => {
+      const expr = `derivation { name = "floor"; system = builtins.currentSystem;
+        builder = builtins.storePath "${denoPath}"; DENO_DIR = "/build/.deno";
+        args = [ "eval" "Deno.writeTextFileSync(Deno.env.get('out'), 'x')" ]; n = "${crypto.randomUUID()}"; }`;
+      const r = await nix("nix-build", ["--no-out-link", "--expr", expr]);
+      if (r.code !== 0) throw new Error(`trivial build failed: ${r.stderr.slice(-300)}`);
+    }, 5);
+    return [
+      {
+        name: "new build of one op: overhead over local",
+        value: fresh - localMs,
+        unit: "ms",
+        reference: { name: "local op", value: localMs },
+        target: "< 100 ms",
+        pass: fresh - localMs < 100,
+      },
+      {
+        name: "cached op, index hit (no Nix call)",
+        value: cachedIndexed,
+        unit: "ms",
+        target: "< 40 ms",
+        pass: cachedIndexed < 40,
+      },
+      {
+        name: "cached op, fresh cache dir (instantiate + validity check)",
+        value: cachedNoIndex,
+        unit: "ms",
+        target: "< 40 ms",
+        pass: cachedNoIndex < 40,
+      },
+      {
+        name: "100-op plan, cold, one batch",
+        value: plan100,
+        unit: "s",
+        target: "< 3 s",
+        pass: plan100 < 3,
+      },
+      {
+        name: "trivial derivation floor (nix-build of a Deno builder that writes one byte)",
+        value: floor,
+        unit: "ms",
+      },
+    ];
+  },
+};
