@@ -206,11 +206,23 @@ Deno.test("a run killed with SIGKILL during map resumes without redoing complete
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    // Wait until all 8 sub-calls are in flight and the 4 fast ones have had time to be stored.
-    for (let i = 0; i < 300 && childContexts.length < 8; i++) {
+    // Wait until all 8 sub-calls are in flight and the cache holds the 2 root replies and the 4
+    // fast sub-call replies (each is stored as soon as it arrives).
+    const stored = () => {
+      let n = 0;
+      try {
+        for (const shard of Deno.readDirSync(`${dir}/cache/v1/llm`)) {
+          for (const f of Deno.readDirSync(`${dir}/cache/v1/llm/${shard.name}`)) {
+            if (!f.name.startsWith(".tmp")) n++;
+          }
+        }
+      } catch { /* not created yet */ }
+      return n;
+    };
+    for (let i = 0; i < 600 && (childContexts.length < 8 || stored() < 6); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 500));
+    assertEquals(stored(), 6, "root replies and the fast sub-calls are cached before the kill");
     child.kill("SIGKILL");
     const killed = await child.output();
     assertEquals(killed.signal, "SIGKILL");
