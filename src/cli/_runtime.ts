@@ -11,7 +11,10 @@ import type { ResultStore } from "../cache/store.ts";
 import { createExecutor } from "../exec/create_executor.ts";
 import type { Executor } from "../exec/executor.ts";
 import type { SandboxPort } from "../ops/types.ts";
+import type { Command } from "commander";
 import { createSandbox } from "../sandbox/create_sandbox.ts";
+import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
+import { fromEnv } from "./_flags.ts";
 import { findWasiStdlib } from "../sandbox/wasi_sandbox.ts";
 import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
 
@@ -72,4 +75,50 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       await executor.close?.();
     },
   };
+}
+
+/** Flags every command that runs ops takes (commander's names). */
+export interface RuntimeFlags {
+  executor?: string;
+  cacheDir?: string;
+  cache: boolean;
+  eval: boolean;
+  evalTimeout?: string;
+  evalMemory?: string;
+  evalMaxOutput?: string;
+  wasmPython?: string;
+}
+
+/** `RuntimeOptions` from flags, env vars and defaults (flags > env > defaults). */
+export function runtimeOptions(flags: RuntimeFlags): RuntimeOptions {
+  return {
+    executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
+    cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
+    cache: flags.cache,
+    eval: {
+      enabled: flags.eval,
+      limits: sandboxLimits({
+        timeout: flags.evalTimeout,
+        memory: flags.evalMemory,
+        maxOutput: flags.evalMaxOutput,
+      }),
+      wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
+    },
+  };
+}
+
+/** Add the `eval` options to a command. */
+export function withEvalOptions(command: Command): Command {
+  return command
+    .option(
+      "--wasm-python <path>",
+      "a WASI python.wasm for eval instead of the embedded Pyodide [RLM_WASM_PYTHON]",
+    )
+    .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
+    .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
+    .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
+    .option(
+      "--eval-max-output <bytes>",
+      "output of one eval [RLM_EVAL_MAX_OUTPUT] (default: 1048576)",
+    );
 }

@@ -9,11 +9,10 @@ import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
-import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
-import { openRuntime } from "./_runtime.ts";
+import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
 interface ExecFlags {
@@ -39,119 +38,97 @@ interface ExecFlags {
 
 /** The `exec` command. */
 export function execCommand(): Command {
-  return new Command("exec")
-    .description(
-      "run a DSL plan (a commit step without mode) on the context, without the root model",
-    )
-    .argument("<plan>", 'plan file: JSON {"operations": [...], "output": "name"}')
-    .option(
-      "-c, --context <file>",
-      "context file; repeatable; - is stdin (default: stdin)",
-      collect,
-    )
-    .addOption(
-      new Option(
-        "--executor <name>",
-        "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
-      ),
-    )
-    .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
-    .option("--no-cache", "neither read nor write any cache")
-    .option(
-      "--wasm-python <path>",
-      "a WASI python.wasm for eval instead of the embedded Pyodide [RLM_WASM_PYTHON]",
-    )
-    .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
-    .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
-    .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
-    .option(
-      "--eval-max-output <bytes>",
-      "output of one eval [RLM_EVAL_MAX_OUTPUT] (default: 1048576)",
-    )
-    .option("--json", "print {output, value, ops, cached} as JSON instead of the bare value")
-    .option(
-      "-m, --model <name>",
-      "model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: gpt-5-mini)",
-    )
-    .option("--base-url <url>", "OpenAI-compatible endpoint for sub-calls [OPENAI_BASE_URL]")
-    .option(
-      "--max-depth <n>",
-      "sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
-    )
-    .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
-    .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
-    .option("--max-cost <usd>", "stop when sub-calls have cost this much")
-    .option("--max-llm-calls <n>", "stop after this many model calls")
-    .option("--timeout <sec>", "stop after this many seconds")
-    .action(async (planPath: string, flags: ExecFlags) => {
-      const plan = parsePlan(await readPlanFile(planPath));
-      const env = await readContexts(flags.context ?? [], {
-        stdinIsTerminal: Deno.stdin.isTerminal(),
-      });
-      await using runtime = await openRuntime({
-        executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
-        cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
-        cache: flags.cache,
-        eval: {
-          enabled: flags.eval,
-          limits: sandboxLimits({
-            timeout: flags.evalTimeout,
-            memory: flags.evalMemory,
-            maxOutput: flags.evalMaxOutput,
-          }),
-          wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
-        },
-      });
-      let cached = 0;
-      // Sub-call ops need a model; a plan of pure ops never touches one.
-      const sub = plan.operations.some(isSubCall)
-        ? await planSubCalls({
-          model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
-          baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
-          maxDepth: intFlag("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 1),
-          maxParallel: intFlag(
-            "--max-parallel",
-            fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"),
-            8,
-            1,
-          ),
-          maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1),
-          maxCostUsd: numFlag("--max-cost", flags.maxCost),
-          maxLlmCalls: flags.maxLlmCalls === undefined
-            ? undefined
-            : intFlag("--max-llm-calls", flags.maxLlmCalls, 0, 1),
-          timeoutMs: flags.timeout === undefined
-            ? undefined
-            : (numFlag("--timeout", flags.timeout) as number) * 1000,
-          store: runtime.store,
-          executor: runtime.executor,
-          sandbox: runtime.sandbox,
-        })
-        : undefined;
-      let result;
-      try {
-        result = await runPlan(plan, env, {
-          executor: runtime.executor,
-          ports: { subCall: sub?.port },
-          signal: sub?.budget.controller.signal,
-          onOp: (e) => {
-            if (e.phase === "end" && e.cached) cached++;
-          },
+  return withEvalOptions(
+    new Command("exec")
+      .description(
+        "run a DSL plan (a commit step without mode) on the context, without the root model",
+      )
+      .argument("<plan>", 'plan file: JSON {"operations": [...], "output": "name"}')
+      .option(
+        "-c, --context <file>",
+        "context file; repeatable; - is stdin (default: stdin)",
+        collect,
+      )
+      .addOption(
+        new Option(
+          "--executor <name>",
+          "where pure ops run: local or nix [RLM_EXECUTOR] (default: local)",
+        ),
+      )
+      .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
+      .option("--no-cache", "neither read nor write any cache")
+      .option("--json", "print {output, value, ops, cached} as JSON instead of the bare value")
+      .option(
+        "-m, --model <name>",
+        "model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: gpt-5-mini)",
+      )
+      .option("--base-url <url>", "OpenAI-compatible endpoint for sub-calls [OPENAI_BASE_URL]")
+      .option(
+        "--max-depth <n>",
+        "sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+      )
+      .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
+      .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-cost <usd>", "stop when sub-calls have cost this much")
+      .option("--max-llm-calls <n>", "stop after this many model calls")
+      .option("--timeout <sec>", "stop after this many seconds")
+      .action(async (planPath: string, flags: ExecFlags) => {
+        const plan = parsePlan(await readPlanFile(planPath));
+        const env = await readContexts(flags.context ?? [], {
+          stdinIsTerminal: Deno.stdin.isTerminal(),
         });
-      } catch (error) {
-        throw sub?.budget.exceeded ?? error;
-      } finally {
-        sub?.budget.dispose();
-      }
-      const { output, binding } = result;
-      if (flags.json) {
-        console.log(
-          JSON.stringify({ output, value: binding.value, ops: plan.operations.length, cached }),
-        );
-      } else {
-        console.log(render(binding.value));
-      }
-    });
+        await using runtime = await openRuntime(runtimeOptions(flags));
+        let cached = 0;
+        // Sub-call ops need a model; a plan of pure ops never touches one.
+        const sub = plan.operations.some(isSubCall)
+          ? await planSubCalls({
+            model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
+            baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+            maxDepth: intFlag("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 1),
+            maxParallel: intFlag(
+              "--max-parallel",
+              fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"),
+              8,
+              1,
+            ),
+            maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1),
+            maxCostUsd: numFlag("--max-cost", flags.maxCost),
+            maxLlmCalls: flags.maxLlmCalls === undefined
+              ? undefined
+              : intFlag("--max-llm-calls", flags.maxLlmCalls, 0, 1),
+            timeoutMs: flags.timeout === undefined
+              ? undefined
+              : (numFlag("--timeout", flags.timeout) as number) * 1000,
+            store: runtime.store,
+            executor: runtime.executor,
+            sandbox: runtime.sandbox,
+          })
+          : undefined;
+        let result;
+        try {
+          result = await runPlan(plan, env, {
+            executor: runtime.executor,
+            ports: { subCall: sub?.port },
+            signal: sub?.budget.controller.signal,
+            onOp: (e) => {
+              if (e.phase === "end" && e.cached) cached++;
+            },
+          });
+        } catch (error) {
+          throw sub?.budget.exceeded ?? error;
+        } finally {
+          sub?.budget.dispose();
+        }
+        const { output, binding } = result;
+        if (flags.json) {
+          console.log(
+            JSON.stringify({ output, value: binding.value, ops: plan.operations.length, cached }),
+          );
+        } else {
+          console.log(render(binding.value));
+        }
+      }),
+  );
 }
 
 /** A text prints as-is, a list as a JSON array. */

@@ -9,10 +9,9 @@ import { rlm, type RlmResult } from "../loop/rlm.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
-import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { progressPrinter } from "./_progress.ts";
 import { collect, fromEnv, intFlag as int, numFlag as num } from "./_flags.ts";
-import { openRuntime } from "./_runtime.ts";
+import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 interface RunFlags {
   query: string;
@@ -43,58 +42,49 @@ interface RunFlags {
 
 /** The `run` command. */
 export function runCommand(): Command {
-  return new Command("run")
-    .description("answer a question about the context with a root model and sub-calls")
-    .requiredOption("-q, --query <text>", "the question")
-    .option(
-      "-c, --context <file>",
-      "context file; repeatable; - is stdin (default: stdin)",
-      collect,
-    )
-    .option("-m, --model <name>", "root model [RLM_MODEL] (default: gpt-5-mini)")
-    .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
-    .option(
-      "--base-url <url>",
-      "OpenAI-compatible endpoint [OPENAI_BASE_URL] (default: the provider's)",
-    )
-    .option(
-      "--max-depth <n>",
-      "sub-call depth: 0 none, 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
-    )
-    .option("--max-explore <n>", "explore steps per call [RLM_MAX_EXPLORE] (default: 20)")
-    .option("--max-commits <n>", "commit cycles per call [RLM_MAX_COMMITS] (default: 5)")
-    .option(
-      "--max-parallel <n>",
-      "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
-    )
-    .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
-    .option("--max-cost <usd>", "stop when the run has cost this much")
-    .option("--max-llm-calls <n>", "stop after this many model calls")
-    .option("--timeout <sec>", "stop after this many seconds")
-    .option(
-      "--executor <name>",
-      "where pure ops run: local (nix: not built yet) [RLM_EXECUTOR] (default: local)",
-    )
-    .option("--no-cache", "neither read nor write any cache")
-    .option(
-      "--wasm-python <path>",
-      "a WASI python.wasm for eval instead of the embedded Pyodide [RLM_WASM_PYTHON]",
-    )
-    .option("--no-eval", "remove eval (Python in the WebAssembly sandbox) from the DSL")
-    .option("--eval-timeout <sec>", "wall time of one eval [RLM_EVAL_TIMEOUT] (default: 10)")
-    .option("--eval-memory <mb>", "memory of one eval [RLM_EVAL_MEMORY_MB] (default: 512)")
-    .option(
-      "--eval-max-output <bytes>",
-      "output of one eval [RLM_EVAL_MAX_OUTPUT] (default: 1048576)",
-    )
-    .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
-    .option("-v, --verbose", "live progress on stderr")
-    .option(
-      "--trace [path]",
-      "write the execution trace as JSON (default path: traces/<time>.json)",
-    )
-    .option("--json", "print {answer, usage, cost_usd, ...} instead of the bare answer")
-    .action(runAction);
+  return withEvalOptions(
+    new Command("run")
+      .description("answer a question about the context with a root model and sub-calls")
+      .requiredOption("-q, --query <text>", "the question")
+      .option(
+        "-c, --context <file>",
+        "context file; repeatable; - is stdin (default: stdin)",
+        collect,
+      )
+      .option("-m, --model <name>", "root model [RLM_MODEL] (default: gpt-5-mini)")
+      .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
+      .option(
+        "--base-url <url>",
+        "OpenAI-compatible endpoint [OPENAI_BASE_URL] (default: the provider's)",
+      )
+      .option(
+        "--max-depth <n>",
+        "sub-call depth: 0 none, 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+      )
+      .option("--max-explore <n>", "explore steps per call [RLM_MAX_EXPLORE] (default: 20)")
+      .option("--max-commits <n>", "commit cycles per call [RLM_MAX_COMMITS] (default: 5)")
+      .option(
+        "--max-parallel <n>",
+        "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
+      )
+      .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-cost <usd>", "stop when the run has cost this much")
+      .option("--max-llm-calls <n>", "stop after this many model calls")
+      .option("--timeout <sec>", "stop after this many seconds")
+      .option(
+        "--executor <name>",
+        "where pure ops run: local or nix [RLM_EXECUTOR] (default: local)",
+      )
+      .option("--no-cache", "neither read nor write any cache")
+      .option("--cache-dir <dir>", "cache location [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)")
+      .option("-v, --verbose", "live progress on stderr")
+      .option(
+        "--trace [path]",
+        "write the execution trace as JSON (default path: traces/<time>.json)",
+      )
+      .option("--json", "print {answer, usage, cost_usd, ...} instead of the bare answer")
+      .action(runAction),
+  );
 }
 
 async function runAction(flags: RunFlags): Promise<void> {
@@ -122,20 +112,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     ? defaultTracePath()
     : flags.trace;
   const env = await readContexts(flags.context ?? [], { stdinIsTerminal: Deno.stdin.isTerminal() });
-  await using runtime = await openRuntime({
-    executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
-    cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
-    cache: flags.cache,
-    eval: {
-      enabled: flags.eval,
-      limits: sandboxLimits({
-        timeout: flags.evalTimeout,
-        memory: flags.evalMemory,
-        maxOutput: flags.evalMaxOutput,
-      }),
-      wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
-    },
-  });
+  await using runtime = await openRuntime(runtimeOptions(flags));
   const progress = flags.verbose ? progressPrinter() : undefined;
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort(new Error("Interrupted"));

@@ -119,3 +119,17 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+let importMapPath: string | undefined;
+/**
+ * An import map for sandbox children: the project's own npm imports (deno.json), so a child
+ * loads the same pinned Pyodide, WASI shim and zod, without reading the project's config.
+ */
+export function childImportMap(): string {
+  if (importMapPath) return importMapPath;
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  const path = Deno.makeTempFileSync({ prefix: "rlm-sandbox-", suffix: ".json" });
+  Deno.writeTextFileSync(path, JSON.stringify({ imports: config.imports }));
+  importMapPath = path;
+  return path;
+}

@@ -8,7 +8,7 @@
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import type { SandboxRequest } from "../protocol/sandbox.ts";
-import { runChild } from "./_child.ts";
+import { childImportMap, runChild } from "./_child.ts";
 import type { Value } from "../protocol/value.ts";
 import { SandboxRuntimeError } from "./sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
@@ -49,7 +49,7 @@ export function createPyodideSandbox(options: PyodideSandboxOptions): SandboxPor
         "run",
         "--no-prompt",
         "--no-config",
-        `--import-map=${importMap()}`,
+        `--import-map=${childImportMap()}`,
         `--v8-flags=--max-old-space-size=${
           Math.max(64, Math.floor(options.memoryMb / 2))
         },--wasm-max-mem-pages=${Math.floor(options.memoryMb * 16)}`,
@@ -75,7 +75,7 @@ async function buildSnapshot(pyodideDir: string, dir?: string): Promise<string> 
       "run",
       "--no-prompt",
       "--no-config",
-      `--import-map=${importMap()}`,
+      `--import-map=${childImportMap()}`,
       `--allow-read=${pyodideDir}`,
       `--allow-write=${tmp}`,
       RUNNER,
@@ -94,20 +94,5 @@ async function buildSnapshot(pyodideDir: string, dir?: string): Promise<string> 
     );
   }
   await Deno.rename(tmp, path);
-  return path;
-}
-
-let importMapPath: string | undefined;
-/** An import map for the child: only `pyodide`, pinned like the project's. */
-function importMap(): string {
-  if (importMapPath) return importMapPath;
-  const path = Deno.makeTempFileSync({ prefix: "rlm-sandbox-", suffix: ".json" });
-  Deno.writeTextFileSync(
-    path,
-    JSON.stringify({
-      imports: { pyodide: `npm:pyodide@${PYODIDE_VERSION}`, zod: "npm:zod@^4.6.7" },
-    }),
-  );
-  importMapPath = path;
   return path;
 }

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { SandboxPort } from "../ops/types.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { runChild } from "./_child.ts";
+import { childImportMap, runChild } from "./_child.ts";
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
@@ -58,7 +58,7 @@ export async function createWasiSandbox(
         "run",
         "--no-prompt",
         "--no-config",
-        `--import-map=${importMap()}`,
+        `--import-map=${childImportMap()}`,
         `--v8-flags=--max-old-space-size=${
           Math.max(64, Math.floor(limits.memoryMb / 2))
         },--wasm-max-mem-pages=${Math.floor(limits.memoryMb * 16)}`,
@@ -88,22 +88,4 @@ export async function findWasiStdlib(wasmPath: string): Promise<string | undefin
     return undefined;
   }
   return undefined;
-}
-
-let importMapPath: string | undefined;
-/** An import map for the child: only the WASI shim and zod, pinned like the project's. */
-function importMap(): string {
-  if (importMapPath) return importMapPath;
-  const path = Deno.makeTempFileSync({ prefix: "rlm-wasi-", suffix: ".json" });
-  Deno.writeTextFileSync(
-    path,
-    JSON.stringify({
-      imports: {
-        "@bjorn3/browser_wasi_shim": "npm:@bjorn3/browser_wasi_shim@^0.4.2",
-        zod: "npm:zod@^4.6.7",
-      },
-    }),
-  );
-  importMapPath = path;
-  return path;
 }
