@@ -10,6 +10,7 @@ import { BudgetExceededError, UsageError } from "./src/protocol/errors.ts";
 import { OpError } from "./src/ops/op_error.ts";
 import { VERSION } from "./src/version.ts";
 import { execCommand } from "./src/cli/exec_command.ts";
+import { benchCommand } from "./src/cli/bench_command.ts";
 import { cacheCommand } from "./src/cli/cache_command.ts";
 import { pricingCommand } from "./src/cli/pricing_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
@@ -27,6 +28,7 @@ function program(): Command {
   root.addCommand(execCommand());
   root.addCommand(cacheCommand());
   root.addCommand(traceCommand());
+  root.addCommand(benchCommand());
   root.addCommand(pricingCommand());
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput({

@@ -1,0 +1,166 @@
+/**
+ * `rlm bench run`: every task with every method, scored, one JSONL line per result, resumable.
+ *
+ * @module
+ */
+import type { ResultStore } from "../cache/store.ts";
+import { createOpenAIModel } from "../llm/openai_model.ts";
+import type { ModelPort } from "../llm/port.ts";
+import { loadPricing } from "../llm/pricing.ts";
+import { rlm } from "../loop/rlm.ts";
+import { directMessages } from "../loop/run_rlm.ts";
+import { type BenchResult, BenchResultSchema, type BenchTask } from "../protocol/bench.ts";
+import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
+import { score } from "./scorers.ts";
+
+/** The methods: rlm at depth 0, 1, 2, and the base model on the (truncated) context. */
+export const METHODS = ["rlm-d0", "rlm-d1", "rlm-d2", "direct"] as const;
+
+/** Options of a bench run. */
+export interface RunBenchOptions {
+  tasks: BenchTask[];
+  methods: string[];
+  model: string;
+  childModel?: string;
+  baseUrl?: string;
+  modelPort?: ModelPort;
+  /** The results file; results already in it are skipped (resume). */
+  out: string;
+  /** Stop the bench when it has cost this much. */
+  maxCostUsd?: number;
+  /** Characters of context the `direct` method may send (its window); longer ones are truncated. */
+  windowChars: number;
+  store?: ResultStore;
+  onResult?: (result: BenchResult, done: number, total: number) => void;
+}
+
+/** Run what is not in `out` yet; returns every result of this run. */
+export async function runBench(options: RunBenchOptions): Promise<BenchResult[]> {
+  for (const m of options.methods) {
+    if (!(METHODS as readonly string[]).includes(m)) {
+      throw new UsageError(`Unknown method "${m}": use ${METHODS.join(", ")}`);
+    }
+  }
+  const done = new Set(
+    (await readResults(options.out)).map((r) => `${r.task_id}\u0000${r.method}`),
+  );
+  const todo = options.tasks.flatMap((t) => options.methods.map((m) => [t, m] as const))
+    .filter(([t, m]) => !done.has(`${t.id}\u0000${m}`));
+  const port = options.modelPort ??
+    createOpenAIModel({ baseUrl: options.baseUrl, pricing: await loadPricing() });
+  const results: BenchResult[] = [];
+  let spent = 0;
+  for (const [task, method] of todo) {
+    if (options.maxCostUsd !== undefined && spent >= options.maxCostUsd) {
+      throw new BudgetExceededError(
+        "cost",
+        `Bench cost budget of $${options.maxCostUsd} ran out after ${results.length} results`,
+      );
+    }
+    const context = task.context ?? (await Deno.readTextFile(task.context_file as string));
+    const result = await runOne(task, method, context, port, options);
+    spent += result.cost_usd ?? 0;
+    await Deno.writeTextFile(options.out, JSON.stringify(result) + "\n", { append: true });
+    results.push(result);
+    options.onResult?.(result, results.length, todo.length);
+  }
+  return results;
+}
+
+async function runOne(
+  task: BenchTask,
+  method: string,
+  context: string,
+  port: ModelPort,
+  options: RunBenchOptions,
+): Promise<BenchResult> {
+  const base = {
+    task_id: task.id,
+    kind: task.kind,
+    size_tokens: task.size_tokens ?? null,
+    method,
+    model: options.model,
+    expected: task.answer,
+  };
+  const start = performance.now();
+  try {
+    if (method === "direct") {
+      const truncated = context.length > options.windowChars;
+      const r = await port.complete({
+        model: options.model,
+        messages: directMessages(
+          task.question,
+          truncated ? context.slice(0, options.windowChars) : context,
+        ),
+      });
+      return {
+        ...base,
+        score: score(task.answer_type, r.content, task.answer),
+        answer: r.content.trim(),
+        cost_usd: r.costUsd,
+        tokens: r.usage.promptTokens + r.usage.completionTokens,
+        llm_calls: 1,
+        latency_ms: Math.round(performance.now() - start),
+        truncated,
+      };
+    }
+    const r = await rlm({
+      query: task.question,
+      context,
+      model: options.model,
+      childModel: options.childModel,
+      maxDepth: Number(method.slice("rlm-d".length)),
+      modelPort: port,
+      store: options.store,
+    });
+    return {
+      ...base,
+      score: score(task.answer_type, r.answer, task.answer),
+      answer: r.answer,
+      cost_usd: r.cost_usd,
+      tokens: r.usage.prompt_tokens + r.usage.completion_tokens,
+      llm_calls: r.llm_calls,
+      latency_ms: Math.round(performance.now() - start),
+      truncated: false,
+    };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return {
+      ...base,
+      score: 0,
+      answer: null,
+      cost_usd: null,
+      tokens: 0,
+      llm_calls: 0,
+      latency_ms: Math.round(performance.now() - start),
+      truncated: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+/** The results in a JSONL file (none if it does not exist); a malformed line is a `UsageError`. */
+export async function readResults(path: string): Promise<BenchResult[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return text.split("\n").filter((l) => l.trim() !== "").map((line, i) => {
+    const parsed = BenchResultSchema.safeParse(safeJson(line));
+    if (!parsed.success) {
+      throw new UsageError(`Results file "${path}", line ${i + 1}: not a bench result`);
+    }
+    return parsed.data;
+  });
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,147 @@
+import { sniah, SUITES } from "../src/bench/generators.ts";
+import { runBench } from "../src/bench/run_bench.ts";
+import { createOpenAIModel } from "../src/llm/openai_model.ts";
+import { BUILTIN_PRICES } from "../src/llm/pricing.ts";
+import { assert, assertEquals, assertMatch } from "./_assert.ts";
+import { runCli } from "./_cli.ts";
+import { benchPolicy } from "./fixtures/bench_policy.ts";
+import { startScriptedServer } from "./fixtures/scripted_server.ts";
+
+Deno.test("generated tasks are deterministic by seed", () => {
+  assertEquals(sniah(2 ** 13, 1), sniah(2 ** 13, 1));
+  assert(
+    sniah(2 ** 13, 1).answer !== sniah(2 ** 13, 2).answer ||
+      sniah(2 ** 13, 1).context !== sniah(2 ** 13, 2).context,
+  );
+  const t = sniah(2 ** 13, 3);
+  assert(Math.abs(t.context!.length / 4 - 2 ** 13) < 200, "about 4 characters per token");
+});
+
+Deno.test("the harness runs every method on the paper-small suite, scores, resumes and reports", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-bench-test-" });
+  try {
+    await using server = startScriptedServer({ reply: benchPolicy });
+    const tasks = SUITES["paper-small"](1);
+    const out = `${dir}/results.jsonl`;
+    const modelPort = createOpenAIModel({ baseUrl: server.url, pricing: BUILTIN_PRICES });
+    const results = await runBench({
+      tasks,
+      methods: ["rlm-d1", "direct"],
+      model: "gpt-5-mini",
+      modelPort,
+      out,
+      windowChars: 100_000,
+    });
+    assertEquals(results.length, tasks.length * 2);
+    for (const r of results.filter((r) => r.method === "rlm-d1")) {
+      assertEquals(
+        r.score,
+        1,
+        `${r.task_id}: ${r.answer} vs ${JSON.stringify(r.expected)} ${r.error ?? ""}`,
+      );
+      assert(r.cost_usd !== null && r.cost_usd > 0, "cost is measured");
+    }
+    const direct = results.filter((r) => r.method === "direct");
+    assert(direct.some((r) => r.truncated), "contexts over the window are truncated and marked");
+    for (const r of direct.filter((r) => !r.truncated)) assertEquals(r.score, 1, r.task_id);
+    const big = direct.find((r) => r.task_id === "sniah-131072-1")!;
+    assert(big.truncated);
+
+    const before = server.requests.length;
+    const again = await runBench({
+      tasks,
+      methods: ["rlm-d1", "direct"],
+      model: "gpt-5-mini",
+      modelPort,
+      out,
+      windowChars: 100_000,
+    });
+    assertEquals(again.length, 0, "a rerun resumes: nothing is run twice");
+    assertEquals(server.requests.length, before);
+
+    const limited = runBench({
+      tasks,
+      methods: ["rlm-d2"],
+      model: "gpt-5-mini",
+      modelPort,
+      out: `${dir}/limited.jsonl`,
+      windowChars: 100_000,
+      maxCostUsd: 0.000001,
+    });
+    const stopped = await limited.then(() => undefined, (e: Error) => e);
+    assertEquals(stopped?.name, "BudgetExceededError", "the bench stops at its cost budget");
+    assertEquals((await Deno.readTextFile(`${dir}/limited.jsonl`)).trim().split("\n").length, 1);
+
+    const report = await runCli(["bench", "report", out, "--svg", `${dir}/chart.svg`]);
+    assertEquals(report.code, 0, report.stderr);
+    assertMatch(report.stdout, /\| sniah \| 8192 \| rlm-d1 \| 1 \| 100\.0 \|/);
+    assertMatch(report.stdout, /truncated/);
+    const svg = await Deno.readTextFile(`${dir}/chart.svg`);
+    assert(svg.startsWith("<svg") && svg.includes("rlm-d1") && svg.includes("<polyline"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rlm bench run through the CLI, with user tasks from JSONL, and clear errors", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-bench-cli-" });
+  try {
+    await using server = startScriptedServer({ reply: benchPolicy });
+    await Deno.writeTextFile(
+      `${dir}/ctx.txt`,
+      "noise\nThe special magic number for amber-falcon is 1234567.\nmore noise\n",
+    );
+    await Deno.writeTextFile(
+      `${dir}/tasks.jsonl`,
+      JSON.stringify({
+        id: "mine",
+        question:
+          "What is the special magic number for amber-falcon mentioned in the text? Reply with the number only.",
+        answer: "1234567",
+        answer_type: "exact",
+        context_file: "ctx.txt",
+      }) + "\n",
+    );
+    const run = await runCli([
+      "bench",
+      "run",
+      "--tasks",
+      `${dir}/tasks.jsonl`,
+      "--methods",
+      "rlm-d0,direct",
+      "--base-url",
+      server.url,
+      "--out",
+      `${dir}/r.jsonl`,
+      "--no-cache",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(run.stderr, /\[#{20}\] 2\/2/);
+    assertMatch(run.stdout, /\| custom \| - \| rlm-d0 \| 1 \| 100\.0 \|/);
+    const bad = await runCli([
+      "bench",
+      "run",
+      "--methods",
+      "magic",
+      "--out",
+      `${dir}/x.jsonl`,
+      "--base-url",
+      server.url,
+    ]);
+    assertEquals(bad.code, 2);
+    assertMatch(bad.stderr, /Unknown method "magic"/);
+    await Deno.writeTextFile(`${dir}/bad.jsonl`, '{"id": "x"}\n');
+    const badTasks = await runCli([
+      "bench",
+      "run",
+      "--tasks",
+      `${dir}/bad.jsonl`,
+      "--out",
+      `${dir}/y.jsonl`,
+    ]);
+    assertEquals(badTasks.code, 2);
+    assertMatch(badTasks.stderr, /Tasks file .*line 1/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
