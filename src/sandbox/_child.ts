@@ -30,7 +30,8 @@ export async function runChild(
     stdout: "piped",
     stderr: "piped",
     clearEnv: true,
-    env: { NO_COLOR: "1" },
+    // Only where Deno finds its npm packages (a vendored DENO_DIR, e.g. in the Nix package).
+    env: { NO_COLOR: "1", ...denoDirEnv() },
   }).spawn();
   let killedFor: "timeout" | "startup" | "abort" | "output" | undefined;
   const kill = (why: typeof killedFor) => {
@@ -132,4 +133,9 @@ export function childImportMap(): string {
   Deno.writeTextFileSync(path, JSON.stringify({ imports: config.imports }));
   importMapPath = path;
   return path;
+}
+
+function denoDirEnv(): Record<string, string> {
+  const dir = Deno.env.get("DENO_DIR");
+  return dir ? { DENO_DIR: dir } : {};
 }
