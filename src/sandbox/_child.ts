@@ -139,3 +139,27 @@ function denoDirEnv(): Record<string, string> {
   const dir = Deno.env.get("DENO_DIR");
   return dir ? { DENO_DIR: dir } : {};
 }
+
+/**
+ * The `deno run` arguments of a sandbox child: no prompts, no project config, the shared import
+ * map, memory capped (JS heap and Wasm pages), and read access to `readable` only.
+ */
+export function childArgs(
+  runner: string,
+  readable: string[],
+  memoryMb: number,
+  runnerArgs: string[],
+): string[] {
+  return [
+    "run",
+    "--no-prompt",
+    "--no-config",
+    `--import-map=${childImportMap()}`,
+    `--v8-flags=--max-old-space-size=${
+      Math.max(64, Math.floor(memoryMb / 2))
+    },--wasm-max-mem-pages=${Math.floor(memoryMb * 16)}`,
+    `--allow-read=${readable.join(",")}`,
+    runner,
+    ...runnerArgs,
+  ];
+}

@@ -8,7 +8,7 @@
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import type { SandboxRequest } from "../protocol/sandbox.ts";
-import { childImportMap, runChild } from "./_child.ts";
+import { childArgs, childImportMap, runChild } from "./_child.ts";
 import type { Value } from "../protocol/value.ts";
 import { SandboxRuntimeError } from "./sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
@@ -45,19 +45,10 @@ export function createPyodideSandbox(options: PyodideSandboxOptions): SandboxPor
     async run(code: string, vars: Record<string, Value>, runOptions = {}): Promise<string> {
       const snapshotPath = await ensureSnapshot();
       const request: SandboxRequest = { code, vars, maxOutputBytes: options.maxOutputBytes };
-      const args = [
-        "run",
-        "--no-prompt",
-        "--no-config",
-        `--import-map=${childImportMap()}`,
-        `--v8-flags=--max-old-space-size=${
-          Math.max(64, Math.floor(options.memoryMb / 2))
-        },--wasm-max-mem-pages=${Math.floor(options.memoryMb * 16)}`,
-        `--allow-read=${pyodideDir},${snapshotPath}`,
-        RUNNER,
+      const args = childArgs(RUNNER, [pyodideDir, snapshotPath], options.memoryMb, [
         "--snapshot-in",
         snapshotPath,
-      ];
+      ]);
       return await runChild(args, request, options, runOptions.signal);
     },
   };

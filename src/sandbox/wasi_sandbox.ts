@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { SandboxPort } from "../ops/types.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { childImportMap, runChild } from "./_child.ts";
+import { childArgs, runChild } from "./_child.ts";
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
@@ -54,19 +54,7 @@ export async function createWasiSandbox(
   return {
     identity,
     async run(code: string, vars: Record<string, Value>, options = {}): Promise<string> {
-      const args = [
-        "run",
-        "--no-prompt",
-        "--no-config",
-        `--import-map=${childImportMap()}`,
-        `--v8-flags=--max-old-space-size=${
-          Math.max(64, Math.floor(limits.memoryMb / 2))
-        },--wasm-max-mem-pages=${Math.floor(limits.memoryMb * 16)}`,
-        `--allow-read=${wasmPath},${zip}`,
-        RUNNER,
-        wasmPath,
-        zip,
-      ];
+      const args = childArgs(RUNNER, [wasmPath, zip], limits.memoryMb, [wasmPath, zip]);
       return await runChild(
         args,
         { code, vars, maxOutputBytes: limits.maxOutputBytes },
