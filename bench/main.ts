@@ -12,6 +12,20 @@ import { opsSuite } from "./ops.ts";
 import { nixSuite } from "./nix.ts";
 import { sandboxSuite } from "./sandbox.ts";
 
+/** What the known misses come from (kept here so the page explains itself after every run). */
+const NOTES = `## Known misses and where the time goes
+
+- **grep + count vs \`grep -cE\`** (target ≤ 3x): GNU grep scans the page-cached bytes; rlm
+  must turn 200 MB into one JavaScript string before any op can see it. Measured in-process:
+  reading ~50 ms, UTF-8 decoding ~110 ms, joining the decoded chunks ~115 ms, the regex scan
+  ~60-90 ms, plus ~80 ms of process start. The regex scan alone is within 1x of grep; closing
+  the gap needs ops that work on bytes without building the string, not yet done.
+- **Nix executor per-op cost** (targets < 100 ms per new build, < 3 s for 100 ops): every op is
+  its own derivation, and each build starts the Deno builder (~60 ms) on top of Nix's own
+  per-build work; the "trivial derivation floor" row is that cost with an empty builder. On 2
+  cores, 100 builds are CPU-bound at about 100 x (floor) / 2.
+`;
+
 const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite, nixSuite];
 
 const { values, positionals } = parseArgs({
@@ -58,20 +72,6 @@ if (!values["no-write"] && !values.quick) {
   console.error(`wrote ${path}`);
 }
 Deno.exit(failedTargets > 0 ? 1 : 0);
-
-/** What the known misses come from (kept here so the page explains itself after every run). */
-const NOTES = `## Known misses and where the time goes
-
-- **grep + count vs \`grep -cE\`** (target ≤ 3x): GNU grep scans the page-cached bytes; rlm
-  must turn 200 MB into one JavaScript string before any op can see it. Measured in-process:
-  reading ~50 ms, UTF-8 decoding ~110 ms, joining the decoded chunks ~115 ms, the regex scan
-  ~60-90 ms, plus ~80 ms of process start. The regex scan alone is within 1x of grep; closing
-  the gap needs ops that work on bytes without building the string, not yet done.
-- **Nix executor per-op cost** (targets < 100 ms per new build, < 3 s for 100 ops): every op is
-  its own derivation, and each build starts the Deno builder (~60 ms) on top of Nix's own
-  per-build work; the "trivial derivation floor" row is that cost with an empty builder. On 2
-  cores, 100 builds are CPU-bound at about 100 x (floor) / 2.
-`;
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return "n/a";

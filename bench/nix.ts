@@ -9,7 +9,14 @@ import { createLocalExecutor } from "../src/exec/local/local_executor.ts";
 import { createNixExecutor } from "../src/exec/nix/nix_executor.ts";
 import { nix } from "../src/exec/nix/_nix_cli.ts";
 import { parseOperation } from "../src/ops/parse_operation.ts";
+import {
+  isRootRequest,
+  startScriptedServer,
+  turnsSoFar,
+} from "../tests/fixtures/scripted_server.ts";
 import type { BenchContext, BenchRow, BenchSuite } from "./_types.ts";
+import { rlmArgv } from "./_rlm.ts";
+import { writeSyntheticLog } from "./_synthetic_log.ts";
 
 /** The Nix suite. */
 export const nixSuite: BenchSuite = {
@@ -70,6 +77,8 @@ export const nixSuite: BenchSuite = {
       const r = await nix("nix-build", ["--no-out-link", "--expr", expr]);
       if (r.code !== 0) throw new Error(`trivial build failed: ${r.stderr.slice(-300)}`);
     }, 5);
+    ctx.log("rlm run on a 5 MB context with a scripted model: local vs nix executor");
+    const runRows = await runVsLocal(ctx);
     return [
       {
         name: "new build of one op: overhead over local",
@@ -105,6 +114,79 @@ export const nixSuite: BenchSuite = {
         value: floor,
         unit: "ms",
       },
+      ...runRows,
     ];
   },
 };
+
+async function runVsLocal(ctx: BenchContext): Promise<BenchRow[]> {
+  const log = `${ctx.tmpDir}/five.log`;
+  await writeSyntheticLog(log, 5 * 1024 * 1024);
+  await using server = startScriptedServer({
+    reply: (r) => {
+      if (!isRootRequest(r)) return { content: "0" };
+      const turn = turnsSoFar(r);
+      if (turn === 0) {
+        return {
+          content: JSON.stringify({
+            mode: "commit",
+            operations: [
+              { op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "e" },
+              { op: "count", args: { input: "e" }, bind: "n" },
+              { op: "chunk", args: { input: "e", n: 4 }, bind: "c" },
+              { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+            ],
+            output: "n",
+          }),
+        };
+      }
+      return { content: '{"mode":"final","answer_var":"n"}' };
+    },
+  });
+  const time = async (args: string[]) => {
+    const s = performance.now();
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: (await rlmArgv(args)).slice(1),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (r.code !== 0) throw new Error(`rlm run failed: ${new TextDecoder().decode(r.stderr)}`);
+    return (performance.now() - s) / 1000;
+  };
+  const base = ["run", "-q", "How many errors?", "-c", log, "--base-url", server.url];
+  const local = await time([...base, "--cache-dir", `${ctx.tmpDir}/run-local`]);
+  const nixCold = await time([
+    ...base,
+    "--executor",
+    "nix",
+    "--cache-dir",
+    `${ctx.tmpDir}/run-nix`,
+  ]);
+  // The same cache dir with its one-time setup done (Deno and the builder in the store), on a
+  // new context, so every op is built again.
+  await Deno.writeTextFile(log, "2026-11-20T00:00:00Z ERROR [x] one more line\n", { append: true });
+  const nixWarm = await time([
+    ...base,
+    "--executor",
+    "nix",
+    "--cache-dir",
+    `${ctx.tmpDir}/run-nix`,
+  ]);
+  return [
+    {
+      name:
+        "rlm run, 5 MB context, scripted model, nix executor, new cache dir (includes its one-time setup)",
+      value: nixCold,
+      unit: "s",
+      reference: { name: "local executor", value: local },
+    },
+    {
+      name: "rlm run, 5 MB context, scripted model, nix executor, every op built anew",
+      value: nixWarm,
+      unit: "s",
+      reference: { name: "local executor", value: local },
+      target: "< 2x local",
+      pass: nixWarm < 2 * local,
+    },
+  ];
+}
