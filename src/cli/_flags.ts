@@ -41,3 +41,29 @@ export function numFlag(flag: string, text: string | undefined): number | undefi
   }
   return n;
 }
+
+/** The model-call limits `run` and `exec` share, from their flags (with env fallbacks). */
+export function callLimits(flags: {
+  maxParallel?: string;
+  maxChildChars?: string;
+  maxCost?: string;
+  maxLlmCalls?: string;
+  timeout?: string;
+}): {
+  maxParallel: number;
+  maxChildChars: number;
+  maxCostUsd?: number;
+  maxLlmCalls?: number;
+  timeoutMs?: number;
+} {
+  const timeout = numFlag("--timeout", flags.timeout);
+  return {
+    maxParallel: intFlag("--max-parallel", fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"), 8, 1),
+    maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1),
+    maxCostUsd: numFlag("--max-cost", flags.maxCost),
+    maxLlmCalls: flags.maxLlmCalls === undefined
+      ? undefined
+      : intFlag("--max-llm-calls", flags.maxLlmCalls, 0, 1),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+  };
+}

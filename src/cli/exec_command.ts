@@ -11,7 +11,7 @@ import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
+import { callLimits, collect, fromEnv, intFlag } from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
@@ -85,20 +85,7 @@ export function execCommand(): Command {
             model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
             baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
             maxDepth: intFlag("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 1),
-            maxParallel: intFlag(
-              "--max-parallel",
-              fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"),
-              8,
-              1,
-            ),
-            maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1),
-            maxCostUsd: numFlag("--max-cost", flags.maxCost),
-            maxLlmCalls: flags.maxLlmCalls === undefined
-              ? undefined
-              : intFlag("--max-llm-calls", flags.maxLlmCalls, 0, 1),
-            timeoutMs: flags.timeout === undefined
-              ? undefined
-              : (numFlag("--timeout", flags.timeout) as number) * 1000,
+            ...callLimits(flags),
             store: runtime.store,
             executor: runtime.executor,
             sandbox: runtime.sandbox,

@@ -10,7 +10,7 @@ import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
 import { progressPrinter } from "./_progress.ts";
-import { collect, fromEnv, intFlag as int, numFlag as num } from "./_flags.ts";
+import { callLimits, collect, fromEnv, intFlag as int } from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 interface RunFlags {
@@ -95,15 +95,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     maxDepth: int("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 0),
     maxExplore: int("--max-explore", fromEnv(flags.maxExplore, "RLM_MAX_EXPLORE"), 20, 0),
     maxCommits: int("--max-commits", fromEnv(flags.maxCommits, "RLM_MAX_COMMITS"), 5, 0),
-    maxParallel: int("--max-parallel", fromEnv(flags.maxParallel, "RLM_MAX_PARALLEL"), 8, 1),
-    maxChildChars: int("--max-child-chars", flags.maxChildChars, 400_000, 1),
-    maxCostUsd: num("--max-cost", flags.maxCost),
-    maxLlmCalls: flags.maxLlmCalls === undefined
-      ? undefined
-      : int("--max-llm-calls", flags.maxLlmCalls, 0, 1),
-    timeoutMs: flags.timeout === undefined
-      ? undefined
-      : (num("--timeout", flags.timeout) as number) * 1000,
+    ...callLimits(flags),
   };
   if (flags.query.trim() === "") throw new UsageError("The query (-q) is empty");
   const tracePath = flags.trace === undefined || flags.trace === false
