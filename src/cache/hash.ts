@@ -39,6 +39,13 @@ export function hashText(text: string): string {
   return h.digest("hex");
 }
 
+/** Hex sha256 of the text that is the concatenation of `pieces` (equal to `hashText` of it). */
+export function hashTextPieces(pieces: Iterable<string>): string {
+  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
+  for (const piece of pieces) h.update(piece, "utf8");
+  return h.digest("hex");
+}
+
 /** Hex sha256 of a text value given as its UTF-8 bytes (equal to `hashText` of the decoded text). */
 export function hashTextBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(TEXT_HASH_PREFIX).update(bytes).digest("hex");

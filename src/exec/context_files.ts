@@ -2,14 +2,16 @@
  * Read the context files of a run (SPEC §3.1): one file is `context`; several are joined into
  * `context`, each after a `=== FILE name ===` line, and each is also `file_0`, `file_1`, ...
  *
- * Files are read once into memory and hashed from their bytes (no second pass over a string).
+ * A regular file is not read here: it is bound as a text read on demand (`fileTextBinding`),
+ * so line-by-line ops stream it and a plan that needs no cache never hashes it. Standard input
+ * and pipes can be read only once, so they are read into memory now.
  *
  * @module
  */
-import { createHash, type Hash } from "node:crypto";
-import { hashText, TEXT_HASH_PREFIX } from "../cache/hash.ts";
+import { hashText, hashTextPieces } from "../cache/hash.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Binding } from "../protocol/value.ts";
+import { fileTextBinding } from "./file_text.ts";
 
 /** Where the contexts come from. */
 export interface ReadContextsOptions {
@@ -17,23 +19,12 @@ export interface ReadContextsOptions {
   stdin?: ReadableStream<Uint8Array>;
   /** Whether stdin is a terminal (then there is nothing to read: an error, not a hang). */
   stdinIsTerminal?: boolean;
-  /**
-   * Hash now, from the bytes as read (fast; default), or only if something asks for the hash
-   * (`--no-cache` runs, where nothing does).
-   */
-  hash?: "eager" | "lazy";
 }
 
 interface LoadedFile {
   name: string;
-  text: string;
-  /** Hash of the bytes as read, or undefined when not computed (lazy) or not exact. */
-  bytesHash?: string;
-  /** Whether the bytes are exactly the UTF-8 of `text` (false when invalid UTF-8 was replaced). */
-  exact: boolean;
+  binding: Binding;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * Bind the files at `paths` (stdin when empty; `-` is stdin) as SPEC §3.1 says.
@@ -55,13 +46,12 @@ export async function readContexts(
   }
   const files: LoadedFile[] = [];
   for (const path of wanted) files.push(await loadFile(path, options));
-  const lazy = options.hash === "lazy";
   const vars = new Map<string, Binding>();
   if (files.length === 1) {
-    vars.set("context", lazy ? lazyBinding(files[0].text) : bindingOf(files[0]));
+    vars.set("context", files[0].binding);
   } else {
-    vars.set("context", lazy ? lazyBinding(joinTexts(files)) : joined(files));
-    files.forEach((f, i) => vars.set(`file_${i}`, lazy ? lazyBinding(f.text) : bindingOf(f)));
+    vars.set("context", joined(files));
+    files.forEach((f, i) => vars.set(`file_${i}`, f.binding));
   }
   return vars;
 }
@@ -71,8 +61,8 @@ export function fileHeader(name: string): string {
   return `=== FILE ${name} ===\n`;
 }
 
-/** A binding whose hash is computed (from the text) the first time it is read. */
-function lazyBinding(value: string): Binding {
+/** A text in memory whose hash is computed the first time it is read. */
+function textBinding(value: string): Binding {
   let hash: string | undefined;
   return {
     value,
@@ -82,77 +72,67 @@ function lazyBinding(value: string): Binding {
   };
 }
 
-function joinTexts(files: LoadedFile[]): string {
-  return files.map((f) =>
-    fileHeader(f.name) + f.text + (f.text === "" || f.text.endsWith("\n") ? "" : "\n")
-  )
-    .join("");
-}
-
-/** The joined context of several files, hashed once from its text. */
+/** The joined context of several files: its pieces are the files' pieces under their headers. */
 function joined(files: LoadedFile[]): Binding {
-  const value = joinTexts(files);
-  return { value, hash: hashText(value) };
-}
-
-function bindingOf(f: LoadedFile): Binding {
-  return { value: f.text, hash: f.exact && f.bytesHash ? f.bytesHash : hashText(f.text) };
+  let text: string | undefined;
+  let hash: string | undefined;
+  const pieces = function* (): Generator<string> {
+    for (const f of files) {
+      yield fileHeader(f.name);
+      let last = "";
+      for (const piece of f.binding.pieces?.() ?? [f.binding.value as string]) {
+        if (piece !== "") last = piece;
+        yield piece;
+      }
+      if (last !== "" && !last.endsWith("\n")) yield "\n";
+    }
+  };
+  return {
+    get value() {
+      return (text ??= [...pieces()].join(""));
+    },
+    get hash() {
+      return (hash ??= text !== undefined ? hashText(text) : hashTextPieces(pieces()));
+    },
+    pieces: () => (text !== undefined ? [text] : pieces()),
+  };
 }
 
 async function loadFile(path: string, options: ReadContextsOptions): Promise<LoadedFile> {
-  const hasher = options.hash === "lazy"
-    ? undefined
-    : createHash("sha256").update(TEXT_HASH_PREFIX);
-  const text = path === "-"
-    ? decodeAll(await readStdin(options), hasher)
-    : await streamFile(path, hasher);
-  // A one-byte (Latin-1) string cannot hold U+FFFD, so this is instant for ASCII logs.
-  const exact = !text.includes("\uFFFD");
-  return { name: path === "-" ? "<stdin>" : path, text, exact, bytesHash: hasher?.digest("hex") };
-}
-
-function decodeAll(bytes: Uint8Array, hasher?: Hash): string {
-  hasher?.update(bytes);
-  return decoder.decode(bytes);
-}
-
-const CHUNK = 1 << 24;
-
-/**
- * Read a file in 16 MiB chunks into one reused buffer, hashing and decoding as it goes: the
- * bytes are never all in memory at once, and the file is read and hashed exactly once.
- */
-async function streamFile(path: string, hasher?: Hash): Promise<string> {
-  let file: Deno.FsFile;
+  if (path === "-") {
+    return { name: "<stdin>", binding: textBinding(decoder.decode(await readStdin(options))) };
+  }
+  let info: Deno.FileInfo;
   try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) {
-      throw new UsageError(`Cannot read context file "${path}": it is a directory`);
-    }
-    file = await Deno.open(path, { read: true });
+    info = await Deno.stat(path);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
   }
-  using _ = file;
-  const streaming = new TextDecoder();
-  const buffer = new Uint8Array(CHUNK);
-  const parts: string[] = [];
-  for (;;) {
-    let filled = 0;
-    while (filled < CHUNK) {
-      const n = file.readSync(buffer.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    if (filled === 0) break;
-    const chunk = buffer.subarray(0, filled);
-    hasher?.update(chunk);
-    parts.push(streaming.decode(chunk, { stream: true }));
-    if (filled < CHUNK) break;
+  if (info.isDirectory) {
+    throw new UsageError(`Cannot read context file "${path}": it is a directory`);
   }
-  parts.push(streaming.decode());
-  return parts.length === 1 ? parts[0] : parts.join("");
+  if (!info.isFile) {
+    // A pipe or device (e.g. -c <(zcat x.gz)) can be read once only: read it now.
+    return { name: path, binding: textBinding(await readOnce(path)) };
+  }
+  try {
+    // Fail now, not in the middle of a plan, when the file cannot be opened.
+    (await Deno.open(path, { read: true })).close();
+  } catch (error) {
+    throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
+  }
+  const binding = fileTextBinding({ path, size: info.size, mtime: info.mtime?.getTime() ?? null });
+  return { name: path, binding };
+}
+
+const decoder = new TextDecoder();
+
+async function readOnce(path: string): Promise<string> {
+  try {
+    return decoder.decode(await Deno.readFile(path));
+  } catch (error) {
+    throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
+  }
 }
 
 async function readStdin(options: ReadContextsOptions): Promise<Uint8Array> {

@@ -5,6 +5,7 @@
  */
 import { countLines } from "./_lines.ts";
 import { compileLinePattern } from "./_python_regex.ts";
+import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
@@ -14,28 +15,38 @@ import type { OpImpl } from "./types.ts";
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
 export const count: OpImpl<"count"> = (args, vars) => {
-  const text = vars.text(args.input, "input");
+  const pieces = vars.textPieces(args.input, "input");
+  const countPiece = counter(args);
+  // Lines, words and matches never cross a line end, so line-aligned pieces add up.
+  let n = 0;
+  for (const piece of pieces) n += countPiece(piece);
+  return String(n);
+};
+
+function counter(args: OpArgs<"count">): (text: string) => number {
   switch (args.mode) {
     case "lines":
-      return String(countLines(text));
+      return countLines;
     case "chars":
-      return String(text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0));
+      return (text) => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
     case "words":
-      return String(text.match(/\S+/g)?.length ?? 0);
+      return (text) => text.match(/\S+/g)?.length ?? 0;
     case "matches": {
       const { regex } = compileLinePattern(args.pattern as string, {
         ignoreCase: args.ignore_case,
         op: "count",
         arg: "pattern",
       });
-      let n = 0;
-      regex.lastIndex = 0;
-      for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-        if (m.index === text.length && (text === "" || text.endsWith("\n"))) break;
-        n++;
-        if (m[0] === "") regex.lastIndex = m.index + 1;
-      }
-      return String(n);
+      return (text) => {
+        let n = 0;
+        regex.lastIndex = 0;
+        for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+          if (m.index === text.length && (text === "" || text.endsWith("\n"))) break;
+          n++;
+          if (m[0] === "") regex.lastIndex = m.index + 1;
+        }
+        return n;
+      };
     }
   }
-};
+}

@@ -15,14 +15,26 @@ import type { OpImpl } from "./types.ts";
  * @example `{"op": "grep", "args": {"input": "context", "pattern": "(?i)timed? ?out"}}`
  */
 export const grep: OpImpl<"grep"> = (args, vars) => {
-  const text = vars.text(args.input, "input");
+  const pieces = vars.textPieces(args.input, "input");
   const { regex } = compileLinePattern(args.pattern, {
     ignoreCase: args.ignore_case,
     op: "grep",
     arg: "pattern",
   });
-  if (args.context_lines > 0) return withContext(text, regex, args.context_lines);
-  return matchingLineRanges(text, regex).map(([s, e]) => text.slice(s, e)).join("\n");
+  if (args.context_lines > 0) {
+    return withContext(vars.text(args.input, "input"), regex, args.context_lines);
+  }
+  // A match never crosses a line, so line-aligned pieces give the lines of the whole text.
+  // Each piece's lines are joined into a new string (after a "\n"), so the result holds
+  // copies, not slices that would keep every piece of a big file alive.
+  const found: string[] = [];
+  for (const piece of pieces) {
+    const ranges = matchingLineRanges(piece, regex);
+    if (ranges.length > 0) {
+      found.push(["", ...ranges.map(([s, e]) => piece.slice(s, e))].join("\n"));
+    }
+  }
+  return found.join("").slice(1);
 };
 
 /** [start, end) of each line of `text` that `regex` (flags gm) matches, in order. */

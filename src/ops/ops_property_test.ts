@@ -125,3 +125,42 @@ Deno.test("combine sum adds integers and decimals exactly", async () => {
     assertEquals(await sum(cs.map((c) => (c / 100).toFixed(2))), expected);
   }));
 });
+
+/** Cut `t` into line-aligned pieces after the lines picked by `cuts` (a big file's pieces). */
+function linePieces(t: string, cuts: boolean[]): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let k = 0;
+  for (let i = t.indexOf("\n"); i !== -1; i = t.indexOf("\n", i + 1)) {
+    if (cuts[k++ % Math.max(1, cuts.length)]) {
+      pieces.push(t.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < t.length) pieces.push(t.slice(start));
+  return pieces;
+}
+
+Deno.test("grep and count over line-aligned pieces equal grep and count over the whole text", () => {
+  const pattern = fc.constantFrom("a", "^", "$", "^$", "b+", "\\s", "(?i)A", "a|é", ".", "\\b");
+  const op = fc.oneof(
+    pattern.map((p) => ["grep", { pattern: p }] as const),
+    pattern.map((p) => ["count", { mode: "matches", pattern: p }] as const),
+    fc.constantFrom("lines", "chars", "words").map((m) => ["count", { mode: m }] as const),
+  );
+  fc.assert(fc.property(text, fc.array(fc.boolean()), op, (t, cuts, [name, args]) => {
+    const pieces = linePieces(t, cuts);
+    assertEquals(pieces.join(""), t);
+    const parsed: Operation = parseOperation({ op: name, args: { input: "t", ...args } });
+    const piecewise = new Map<string, Binding>([
+      ["t", { value: t, hash: hashValue(t), pieces: () => pieces }],
+    ]);
+    const whole = run(name, args, t);
+    const streamed = (OPS[parsed.op] as OpImpl<typeof parsed.op>)(
+      parsed.args as never,
+      createVars(piecewise),
+      {},
+    );
+    assertEquals(streamed, whole);
+  }));
+});

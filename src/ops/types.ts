@@ -12,6 +12,12 @@ export interface Vars {
   value(name: string, arg: string): Value;
   /** The value of `name`, which must be text. */
   text(name: string, arg: string): string;
+  /**
+   * The text of `name` as line-aligned pieces whose concatenation is the text: one piece for a
+   * text in memory, many for a big context read from its file on demand. The variable is
+   * looked up now; the pieces are read as they are iterated.
+   */
+  textPieces(name: string, arg: string): Iterable<string>;
   /** The value of `name`, which must be a list. */
   list(name: string, arg: string): string[];
   /** Items of several variables: a list contributes all its items, a text one item. */

@@ -19,7 +19,7 @@ import type { Vars } from "./types.ts";
  * ```
  */
 export function createVars(bindings: ReadonlyMap<string, Binding>, op = "op"): Vars {
-  const value = (name: string, arg: string): Value => {
+  const bindingOf = (name: string, arg: string): Binding => {
     const binding = bindings.get(name);
     if (binding === undefined) {
       const known = [...bindings.keys()];
@@ -31,20 +31,26 @@ export function createVars(bindings: ReadonlyMap<string, Binding>, op = "op"): V
         }`,
       );
     }
-    return binding.value;
+    return binding;
+  };
+  const value = (name: string, arg: string): Value => bindingOf(name, arg).value;
+  const text = (name: string, arg: string): string => {
+    const v = value(name, arg);
+    if (typeof v !== "string") {
+      throw new OpError(
+        op,
+        arg,
+        `variable "${name}" is a list of ${v.length} items; this op needs text (join it first with combine, strategy "concat")`,
+      );
+    }
+    return v;
   };
   return {
     value,
-    text(name, arg) {
-      const v = value(name, arg);
-      if (typeof v !== "string") {
-        throw new OpError(
-          op,
-          arg,
-          `variable "${name}" is a list of ${v.length} items; this op needs text (join it first with combine, strategy "concat")`,
-        );
-      }
-      return v;
+    text,
+    textPieces(name, arg) {
+      const binding = bindingOf(name, arg);
+      return binding.pieces ? binding.pieces() : [text(name, arg)];
     },
     list(name, arg) {
       const v = value(name, arg);

@@ -22,6 +22,12 @@ export type VarName = z.infer<typeof VarNameSchema>;
 export interface Binding {
   readonly value: Value;
   readonly hash: string;
+  /**
+   * For a text too big to want as one string (a context file read on demand): its pieces in
+   * order, each ending at a line end (the last may not), whose concatenation is `value`. Ops
+   * that work line by line read these instead of `value`, so the whole string is never built.
+   */
+  readonly pieces?: () => Iterable<string>;
 }
 
 /** The kind of a value as the model is told it. */
