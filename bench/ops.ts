@@ -5,6 +5,7 @@
  * @module
  */
 import { hashText } from "../src/cache/hash.ts";
+import { fileTextBinding } from "../src/exec/file_text.ts";
 import { openFileStore } from "../src/cache/file_store.ts";
 import { createLocalExecutor } from "../src/exec/local/local_executor.ts";
 import { parsePlan } from "../src/exec/parse_plan.ts";
@@ -80,21 +81,24 @@ export const opsSuite: BenchSuite = {
       value: warm.seconds,
       unit: "s",
       reference: { name: "cold cache", value: cold.seconds },
-      note: "a warm run still reads and hashes the context",
+      note: "a warm run still reads and hashes the context file",
     });
 
     ctx.log("in-process: hashing and cached-op latency");
-    const text = await Deno.readTextFile(log);
-    const hashMs = await medianMs(() => hashText(text), 3);
-    const gbps = text.length / 1e9 / (hashMs / 1000);
+    // As the CLI does it: the file's bytes read, checked to be UTF-8, and hashed.
+    const info = await Deno.stat(log);
+    const snapshot = { path: log, size: info.size, mtime: info.mtime?.getTime() ?? null };
+    const hashMs = await medianMs(() => fileTextBinding(snapshot).hash, 3);
+    const gbps = info.size / 1e9 / (hashMs / 1000);
     rows.push({
-      name: `hash a ${mb} MB context`,
+      name: `hash a ${mb} MB context file (read, UTF-8 check, sha256)`,
       value: gbps,
       unit: "GB/s",
       target: "≥ 1 GB/s",
       pass: gbps >= 1,
       note: `${hashMs.toFixed(0)} ms`,
     });
+    const text = await Deno.readTextFile(log);
     const env = new Map([["context", { value: text, hash: hashText(text) }]]);
     const executor = createLocalExecutor({ store: await openFileStore(cacheDir) });
     const parsed = parsePlan(plan);

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { hashText, hashTextPieces, TEXT_HASH_PREFIX } from "../cache/hash.ts";
 import type { Binding } from "../protocol/value.ts";
@@ -144,50 +145,48 @@ function* readPieces(snapshot: FileSnapshot): Generator<string> {
  * UTF-8 with no byte-order mark, which decoding drops), else from the decoded pieces.
  */
 function hashFile(snapshot: FileSnapshot): string {
-  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
-  return hashBytesIfExact(snapshot, h) ? h.digest("hex") : hashTextPieces(readPieces(snapshot));
+  return bytesHashIfExact(snapshot) ?? hashTextPieces(readPieces(snapshot));
 }
 
-function hashBytesIfExact(snapshot: FileSnapshot, h: ReturnType<typeof createHash>): boolean {
+/**
+ * The text hash straight from the file's bytes, or undefined when they are not exactly the
+ * UTF-8 of the decoded text (invalid UTF-8, or a byte-order mark). Exported for tests.
+ */
+export function bytesHashIfExact(snapshot: FileSnapshot): string | undefined {
+  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
   using file = openChecked(snapshot);
-  const buffer = new Uint8Array(PIECE_BYTES);
-  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  // Whether the strict decoder may hold part of a character (then it must see the next bytes).
-  let pending = false;
+  // One piece plus up to 3 bytes of a character cut at the previous piece's end.
+  const buffer = new Uint8Array(PIECE_BYTES + 3);
+  let carry = 0;
   let left = snapshot.size;
   for (let first = true; left > 0; first = false) {
     const want = Math.min(PIECE_BYTES, left);
-    const chunk = buffer.subarray(0, want);
-    if (readFull(file, chunk) < want) throw new ContextFileChangedError(snapshot.path, "shrank");
+    if (readFull(file, buffer.subarray(carry, carry + want)) < want) {
+      throw new ContextFileChangedError(snapshot.path, "shrank");
+    }
     left -= want;
-    if (first && want >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-      return false;
+    const end = carry + want;
+    if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+      return undefined;
     }
-    const ascii = isAscii(chunk);
-    if (!ascii || pending) {
-      try {
-        strict.decode(chunk, { stream: true });
-      } catch {
-        return false;
-      }
-      pending = !ascii;
-    }
-    h.update(chunk);
+    const cut = left === 0 ? end : end - unfinishedTail(buffer, end);
+    if (!isUtf8(buffer.subarray(0, cut))) return undefined;
+    h.update(buffer.subarray(0, cut));
+    buffer.copyWithin(0, cut, end);
+    carry = end - cut;
   }
-  try {
-    if (pending) strict.decode();
-  } catch {
-    return false;
-  }
-  return true;
+  return h.digest("hex");
 }
 
-/** Whether every byte is below 0x80, four at a time. */
-function isAscii(bytes: Uint8Array): boolean {
-  const whole = bytes.byteOffset % 4 === 0 ? bytes.length - (bytes.length % 4) : 0;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, whole / 4);
-  let any = 0;
-  for (let i = 0; i < words.length; i++) any |= words[i];
-  for (let i = whole; i < bytes.length; i++) any |= bytes[i];
-  return (any & 0x80808080) === 0;
+/** How many bytes at the end of `bytes[0..end)` begin a UTF-8 character that is not complete. */
+function unfinishedTail(bytes: Uint8Array, end: number): number {
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const b = bytes[end - back];
+    if (b < 0x80) return 0;
+    if (b >= 0xc0) {
+      const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return length > back ? back : 0;
+    }
+  }
+  return 0;
 }
