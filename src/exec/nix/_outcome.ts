@@ -6,8 +6,7 @@
  */
 import { decodeEntry, encodeEntry } from "../../cache/file_store.ts";
 import type { Value } from "../../protocol/value.ts";
-
-const ERROR_MAGIC = "rlm-op-error\n";
+import { ERROR_MAGIC } from "./_builder_entry.ts";
 
 /** An op's outcome. */
 export type Outcome = { ok: true; value: Value } | { ok: false; message: string };

@@ -152,7 +152,9 @@ async function buildOps(
     builder = deno;
     args = [ "run" ${
       nixString(flags)
-    } "--no-prompt" "--no-config" "--allow-read" "--allow-write" "--allow-env" builderJs ];
+    } "--no-prompt" "--no-config" "--allow-read" "--allow-write" "--allow-env" ${
+      isEval ? "evalBuilderJs" : "builderJs"
+    } ];
     DENO_DIR = "/build/.deno";
     ${evalAttrs}
     op = ${nixString(JSON.stringify({ op: t.op.op, args: t.op.args }))};
@@ -164,6 +166,7 @@ async function buildOps(
   builderJs = builtins.storePath ${nixString(paths.builder)};
   ${paths.python ? `pythonWasm = builtins.storePath ${nixString(paths.python.wasm)};` : ""}
   ${paths.python ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};` : ""}
+  ${paths.python ? `evalBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
 in [
   ${derivations.join("\n  ")}
 ]`;
@@ -177,7 +180,7 @@ in [
     ...(evalLimits ? ["--timeout", String(Math.ceil(evalLimits.timeoutMs / 1000) + 3)] : []),
     "--expr",
     expr,
-  ]);
+  ], { config: [`build-hook = ${paths.hook}`] });
   const built = real.stdout.trim().split("\n");
   if (real.code === 0 && built.length === tasks.length) {
     const fast = await Promise.all(built.map(async (out, k) => {

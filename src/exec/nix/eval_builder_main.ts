@@ -1,0 +1,42 @@
+/**
+ * The builder of `eval` derivations (with `--wasm-python`): the WASI python.wasm and its
+ * standard library are store inputs, the Nix build is the process boundary (its sandbox has no
+ * network and no host files), and Nix's build timeout the clock. A bundle of its own, so that
+ * the other ops' builder does not load the Python runtime.
+ *
+ * Environment: as `builder_main.ts`, plus `python_wasm`, `python_stdlib`, `eval_memory_mb` and
+ * `eval_max_output`.
+ *
+ * @module
+ */
+import { env, readTask, writeOutcome } from "./_builder_io.ts";
+import { runWasiPython } from "../../sandbox/wasi_python.ts";
+import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
+import { createVars } from "../../ops/vars.ts";
+import { OpError } from "../../ops/op_error.ts";
+
+const { op, vars } = readTask();
+if (op.op !== "eval") throw new Error(`builder: ${op.op} runs in the op builder`);
+try {
+  const read = createVars(vars, "eval");
+  const names = op.args.inputs ?? read.names();
+  const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
+  const zip = env("python_stdlib");
+  const response = await runWasiPython(
+    await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
+    Deno.readFileSync(zip),
+    zip.slice(zip.lastIndexOf("/") + 34),
+    { code: op.args.code, vars: values, maxOutputBytes: Number(env("eval_max_output")) },
+  );
+  await writeOutcome(
+    response.ok ? { ok: true, value: response.output } : {
+      ok: false,
+      message: `eval: ${
+        sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) }).message
+      }`,
+    },
+  );
+} catch (error) {
+  if (!(error instanceof OpError)) throw error;
+  await writeOutcome({ ok: false, message: error.message });
+}
