@@ -10,12 +10,12 @@ import { NixResultStore } from "../exec/nix/nix_result_store.ts";
 import type { ResultStore } from "../cache/store.ts";
 import { createExecutor } from "../exec/create_executor.ts";
 import type { Executor } from "../exec/executor.ts";
-import type { SandboxPort } from "../ops/types.ts";
 import type { Command } from "commander";
-import { createSandbox } from "../sandbox/create_sandbox.ts";
+import { createSandbox, type Sandbox } from "../sandbox/create_sandbox.ts";
 import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
 import { fromEnv } from "./_flags.ts";
 import { findWasiStdlib } from "../sandbox/wasi_sandbox.ts";
+import { parseWasiEngine, type WasiEngineChoice } from "../sandbox/wasi_engine.ts";
 import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
 
 /** Options shared by every command that runs ops. */
@@ -27,14 +27,20 @@ export interface RuntimeOptions {
   /** `--no-cache`: no store at all. */
   cache: boolean;
   /** Whether `eval` is on (`--no-eval` turns it off), and its limits. */
-  eval: { enabled: boolean; limits: SandboxLimits; wasmPython?: string };
+  eval: {
+    enabled: boolean;
+    limits: SandboxLimits;
+    wasmPython?: string;
+    /** `RLM_WASI_ENGINE`: which engine runs `wasmPython` (default `auto`). */
+    wasiEngine?: WasiEngineChoice;
+  };
 }
 
 /** The parts of a run that outlive one plan. */
 export interface Runtime extends AsyncDisposable {
   readonly store?: ResultStore;
   readonly executor: Executor;
-  readonly sandbox?: SandboxPort;
+  readonly sandbox?: Sandbox;
   readonly cacheDir?: string;
 }
 
@@ -51,6 +57,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     enabled: options.eval.enabled,
     limits: options.eval.limits,
     wasmPython: options.eval.wasmPython,
+    wasiEngine: options.eval.wasiEngine,
     snapshotDir: cacheDir === undefined ? undefined : `${cacheDir}/sandbox`,
   });
   const executor = await createExecutor(options.executor, {
@@ -103,6 +110,7 @@ export function runtimeOptions(flags: RuntimeFlags): RuntimeOptions {
         maxOutput: flags.evalMaxOutput,
       }),
       wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
+      wasiEngine: parseWasiEngine(Deno.env.get("RLM_WASI_ENGINE")),
     },
   };
 }

@@ -106,6 +106,7 @@ async function runAction(flags: RunFlags): Promise<void> {
   const env = await readContexts(flags.context ?? [], { stdinIsTerminal: Deno.stdin.isTerminal() });
   await using runtime = await openRuntime(runtimeOptions(flags));
   const progress = flags.verbose ? progressPrinter() : undefined;
+  if (progress && runtime.sandbox) console.error(`eval: ${runtime.sandbox.description}`);
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort(new Error("Interrupted"));
   Deno.addSignalListener("SIGINT", onSignal);

@@ -17,21 +17,45 @@ import type { SandboxLimits } from "./sandbox_limits.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
-/** Run `deno <args>` as the child of one evaluation of `request`. */
+/** The program a child runs: an executable, its arguments and its whole environment. */
+export interface ChildCommand {
+  program: string;
+  args: string[];
+  /** The child's entire environment (nothing is inherited). */
+  env: Record<string, string>;
+}
+
+/** Options of `runChild`. */
+export interface RunChildOptions {
+  signal?: AbortSignal;
+  /**
+   * The error for a child that ended without a response line, from its exit code, its stderr and
+   * whether it had said it was ready; `undefined` for the generic "sandbox failed" error.
+   */
+  explainExit?: (exit: { code: number; stderr: string; ready: boolean }) => Error | undefined;
+}
+
+/** `deno <args>` as a sandbox child, with no environment but where Deno finds its packages. */
+export function denoCommand(args: string[]): ChildCommand {
+  // Only where Deno finds its npm packages (a vendored DENO_DIR, e.g. in the Nix package).
+  return { program: Deno.execPath(), args, env: { NO_COLOR: "1", ...denoDirEnv() } };
+}
+
+/** Run `command` as the child of one evaluation of `request`. */
 export async function runChild(
-  args: string[],
+  command: ChildCommand,
   request: SandboxRequest,
   limits: SandboxLimits,
-  signal?: AbortSignal,
+  options: RunChildOptions = {},
 ): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
+  const { signal } = options;
+  const child = new Deno.Command(command.program, {
+    args: command.args,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
     clearEnv: true,
-    // Only where Deno finds its npm packages (a vendored DENO_DIR, e.g. in the Nix package).
-    env: { NO_COLOR: "1", ...denoDirEnv() },
+    env: command.env,
   }).spawn();
   let killedFor: "timeout" | "startup" | "abort" | "output" | undefined;
   const kill = (why: typeof killedFor) => {
@@ -47,6 +71,7 @@ export async function runChild(
   const stderr = new Response(child.stderr).text();
   const lines: string[] = [];
   const maxBytes = limits.maxOutputBytes * 6 + 65_536; // JSON escaping can grow text up to 6x
+  let ready = false;
   try {
     let received = 0;
     let pending = "";
@@ -64,6 +89,7 @@ export async function runChild(
         pending = pending.slice(nl + 1);
         if (line === SANDBOX_READY) {
           // Python is up: the wall-time limit covers the model's code from here on.
+          ready = true;
           clearTimeout(timer);
           timer = setTimeout(() => kill("timeout"), limits.timeoutMs);
           const writer = child.stdin.getWriter();
@@ -96,6 +122,8 @@ export async function runChild(
   const last = lines[lines.length - 1];
   const parsed = last ? SandboxResponseSchema.safeParse(safeJson(last)) : undefined;
   if (!parsed?.success) {
+    const explained = options.explainExit?.({ code: status.code, stderr: errText, ready });
+    if (explained) throw explained;
     if (/out of memory|Allocation failed|heap limit/i.test(errText)) {
       throw new SandboxMemoryError(
         `the code ran out of its ${limits.memoryMb} MB memory limit`,
@@ -109,7 +137,13 @@ export async function runChild(
     );
   }
   const response = parsed.data;
-  if (response.ok) return response.output;
+  if (response.ok) {
+    // The child counts too, but the code could have written its own last line past the counter.
+    if (new TextEncoder().encode(response.output).length > limits.maxOutputBytes) {
+      throw new SandboxOutputError(`output exceeds the limit of ${limits.maxOutputBytes} bytes`);
+    }
+    return response.output;
+  }
   throw sandboxFailure(response, limits);
 }
 

@@ -8,7 +8,7 @@
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import type { SandboxRequest } from "../protocol/sandbox.ts";
-import { childArgs, childImportMap, runChild } from "./_child.ts";
+import { childArgs, childImportMap, denoCommand, runChild } from "./_child.ts";
 import type { Value } from "../protocol/value.ts";
 import { SandboxRuntimeError } from "./sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
@@ -49,7 +49,7 @@ export function createPyodideSandbox(options: PyodideSandboxOptions): SandboxPor
         "--snapshot-in",
         snapshotPath,
       ]);
-      return await runChild(args, request, options, runOptions.signal);
+      return await runChild(denoCommand(args), request, options, { signal: runOptions.signal });
     },
   };
 }

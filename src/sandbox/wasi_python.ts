@@ -14,6 +14,7 @@ import {
   WASI,
 } from "@bjorn3/browser_wasi_shim";
 import type { SandboxRequest, SandboxResponse } from "../protocol/sandbox.ts";
+import { wasiWrapper } from "./_wasi_wrapper.ts";
 
 const encoder = new TextEncoder();
 
@@ -41,7 +42,7 @@ export async function runWasiPython(
     ),
   ];
   const wasi = new WASI(
-    ["python", "-S", "-c", WRAPPER()],
+    ["python", "-S", "-c", wasiWrapper("file")],
     ["PYTHONHOME=/", `PYTHONPATH=/lib/${zipName}`],
     fds,
     {
@@ -70,56 +71,4 @@ export async function runWasiPython(
     kind: "exception",
     message: `the code exited the interpreter (exit code ${exitCode}) before it finished`,
   };
-}
-
-/** The Python that runs the model's code and reports, as one JSON line, how it ended. */
-function WRAPPER(): string {
-  return String.raw`
-import io, json, sys, traceback
-req = json.load(open('/request.json'))
-limit = req['maxOutputBytes']
-real = sys.stdout
-class Overflow(BaseException): pass
-class Capture(io.TextIOBase):
-    def __init__(self): self.parts, self.n = [], 0
-    def writable(self): return True
-    def write(self, t):
-        self.n += len(t.encode('utf-8'))
-        if self.n > limit: raise Overflow()
-        self.parts.append(t); return len(t)
-cap = Capture()
-def report(d):
-    real.write(json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
-def tail(e):
-    frames = traceback.format_exception(type(e), e, e.__traceback__)
-    keep = [f for f in frames if '<exec>' in f] + [frames[-1]]
-    return ''.join(keep).rstrip()
-g = {'__name__': '__main__'}
-g.update(req['vars'])
-try:
-    code = compile(req['code'], '<exec>', 'exec')
-except SyntaxError as e:
-    report({'ok': False, 'kind': 'syntax', 'message': ''.join(traceback.format_exception_only(type(e), e)).rstrip(), 'line': e.lineno})
-    raise SystemExit(0)
-sys.stdout = cap
-try:
-    exec(code, g)
-    sys.stdout = real
-    if 'result' in g:
-        r = g['result']
-        text = r if isinstance(r, str) else json.dumps(r, default=repr, ensure_ascii=False)
-    else:
-        text = ''.join(cap.parts)
-    if len(text.encode('utf-8')) > limit: raise Overflow()
-    report({'ok': True, 'output': text})
-except Overflow:
-    sys.stdout = real
-    report({'ok': False, 'kind': 'output', 'message': 'output exceeds the limit of %d bytes' % limit})
-except MemoryError as e:
-    sys.stdout = real
-    report({'ok': False, 'kind': 'memory', 'message': tail(e)})
-except BaseException as e:
-    sys.stdout = real
-    report({'ok': False, 'kind': 'exception', 'message': tail(e)})
-`;
 }

@@ -1,8 +1,8 @@
 /**
- * The pinned-interpreter sandbox (SPEC §6, `--wasm-python PATH`): a WASI `python.wasm` run in
- * Deno's own WebAssembly engine with an in-memory file system (the standard library and the
- * request only), one killable child process per evaluation, allowed to read only python.wasm and
- * its standard library.
+ * The pinned-interpreter sandbox (SPEC §6, `--wasm-python PATH`): a WASI `python.wasm`, run by
+ * `wasmtime` when it is on PATH (see `wasmtime_sandbox.ts`), else in Deno's own WebAssembly
+ * engine with an in-memory file system (the standard library and the request only), one killable
+ * child process per evaluation, allowed to read only python.wasm and its standard library.
  *
  * @module
  */
@@ -10,11 +10,33 @@ import { createHash } from "node:crypto";
 import type { SandboxPort } from "../ops/types.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { childArgs, runChild } from "./_child.ts";
+import { childArgs, denoCommand, runChild } from "./_child.ts";
 import { dirname, fromFileUrl } from "./_paths.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
+import { resolveWasiEngine, type WasiEngineChoice } from "./wasi_engine.ts";
+import { createWasmtimeSandbox } from "./wasmtime_sandbox.ts";
 
 const RUNNER = fromFileUrl(new URL("./wasi_runner.ts", import.meta.url));
+
+/** Options of `createWasiSandbox`. */
+export interface WasiSandboxOptions {
+  /** `RLM_WASI_ENGINE`: `auto` (default: wasmtime if on PATH, else the shim), `shim`, `wasmtime`. */
+  engine?: WasiEngineChoice;
+  /** Where to look for `wasmtime`; default the `PATH` environment variable. */
+  path?: string;
+  /** Where wasmtime's compiled python.wasm is kept; default a temp folder. */
+  cacheDir?: string;
+  /** Fuel of one evaluation under wasmtime; default derived from the time limit. */
+  fuel?: number;
+}
+
+/** A WASI sandbox, and which engine runs it. */
+export interface WasiSandbox extends SandboxPort {
+  /** `wasmtime` (the CLI on PATH) or `shim` (Deno's engine with a WASI shim). */
+  readonly engine: "wasmtime" | "shim";
+  /** For people (`-v`): the engine and its version, and python.wasm's hash. */
+  readonly description: string;
+}
 
 /**
  * Create the WASI sandbox for the interpreter at `wasmPath`, whose standard library is the
@@ -30,7 +52,8 @@ const RUNNER = fromFileUrl(new URL("./wasi_runner.ts", import.meta.url));
 export async function createWasiSandbox(
   wasmPath: string,
   limits: SandboxLimits,
-): Promise<SandboxPort> {
+  options: WasiSandboxOptions = {},
+): Promise<WasiSandbox> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(wasmPath);
@@ -50,16 +73,42 @@ export async function createWasiSandbox(
       `No Python standard library next to --wasm-python "${wasmPath}": expected ${lib}/python3XY.zip (tools/build_python_wasm.sh makes one)`,
     );
   }
-  const identity = `wasi:${createHash("sha256").update(bytes).digest("hex")}`;
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  // The same identity under both engines: see docs/explanation/sandbox.md, "Cache keys".
+  const identity = `wasi:${sha256}`;
+  const wasmtime = resolveWasiEngine(
+    options.engine ?? "auto",
+    options.path ?? Deno.env.get("PATH") ?? "",
+  );
+  if (wasmtime) {
+    const sandbox = await createWasmtimeSandbox({
+      ...limits,
+      wasmtime,
+      wasm: { path: wasmPath, sha256 },
+      stdlib: zip,
+      cacheDir: options.cacheDir,
+      fuel: options.fuel,
+    });
+    return {
+      identity,
+      engine: "wasmtime",
+      description: `WASI python.wasm (sha256 ${sha256.slice(0, 12)}) under ${sandbox.version}`,
+      run: sandbox.run,
+    };
+  }
   return {
     identity,
-    async run(code: string, vars: Record<string, Value>, options = {}): Promise<string> {
+    engine: "shim",
+    description: `WASI python.wasm (sha256 ${
+      sha256.slice(0, 12)
+    }) in Deno's WebAssembly engine with a WASI shim`,
+    async run(code: string, vars: Record<string, Value>, runOptions = {}): Promise<string> {
       const args = childArgs(RUNNER, [wasmPath, zip], limits.memoryMb, [wasmPath, zip]);
       return await runChild(
-        args,
+        denoCommand(args),
         { code, vars, maxOutputBytes: limits.maxOutputBytes },
         limits,
-        options.signal,
+        { signal: runOptions.signal },
       );
     },
   };

@@ -64,6 +64,9 @@ for (const runtime of testRuntimes()) {
           maxOutputBytes: 1 << 20,
         }, snapshotDir);
         assert(/^(pyodide@314\.0\.7|wasi:[0-9a-f]{64})$/.test(sandbox.identity), sandbox.identity);
+        if (runtime.describes) {
+          assert(runtime.describes.test(sandbox.description ?? ""), sandbox.description);
+        }
         for (const c of CASES) {
           await t.step(
             c.name,

@@ -1,0 +1,68 @@
+/**
+ * The Python that runs the model's code inside a WASI python.wasm and reports, as one JSON line
+ * on stdout, how it ended. Shared by the in-process WASI shim and the wasmtime runtime.
+ *
+ * @module
+ */
+import { SANDBOX_READY } from "../protocol/sandbox.ts";
+
+/**
+ * The wrapper program (for `python -S -c`). It reads the request from `/request.json` ("file",
+ * the shim's in-memory file system) or, after printing the ready line, from stdin ("stdin", a
+ * child process whose host starts the wall-time clock at that line).
+ */
+export function wasiWrapper(source: "file" | "stdin"): string {
+  const read = source === "file"
+    ? "req = json.load(open('/request.json'))"
+    : `real.write(${
+      JSON.stringify(SANDBOX_READY)
+    } + '\\n'); real.flush()\nreq = json.loads(sys.stdin.read())`;
+  return String.raw`
+import io, json, sys, traceback
+real = sys.stdout
+` + read + String.raw`
+limit = req['maxOutputBytes']
+class Overflow(BaseException): pass
+class Capture(io.TextIOBase):
+    def __init__(self): self.parts, self.n = [], 0
+    def writable(self): return True
+    def write(self, t):
+        self.n += len(t.encode('utf-8'))
+        if self.n > limit: raise Overflow()
+        self.parts.append(t); return len(t)
+cap = Capture()
+def report(d):
+    real.write(json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
+def tail(e):
+    frames = traceback.format_exception(type(e), e, e.__traceback__)
+    keep = [f for f in frames if '<exec>' in f] + [frames[-1]]
+    return ''.join(keep).rstrip()
+g = {'__name__': '__main__'}
+g.update(req['vars'])
+try:
+    code = compile(req['code'], '<exec>', 'exec')
+except SyntaxError as e:
+    report({'ok': False, 'kind': 'syntax', 'message': ''.join(traceback.format_exception_only(type(e), e)).rstrip(), 'line': e.lineno})
+    raise SystemExit(0)
+sys.stdout = cap
+try:
+    exec(code, g)
+    sys.stdout = real
+    if 'result' in g:
+        r = g['result']
+        text = r if isinstance(r, str) else json.dumps(r, default=repr, ensure_ascii=False)
+    else:
+        text = ''.join(cap.parts)
+    if len(text.encode('utf-8')) > limit: raise Overflow()
+    report({'ok': True, 'output': text})
+except Overflow:
+    sys.stdout = real
+    report({'ok': False, 'kind': 'output', 'message': 'output exceeds the limit of %d bytes' % limit})
+except MemoryError as e:
+    sys.stdout = real
+    report({'ok': False, 'kind': 'memory', 'message': tail(e)})
+except BaseException as e:
+    sys.stdout = real
+    report({'ok': False, 'kind': 'exception', 'message': tail(e)})
+`;
+}
