@@ -40,6 +40,22 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: "SandboxExceptionError",
   },
   {
+    name: "leave the folder with ..",
+    code: "print(open('/../../../etc/passwd').read())",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "absolute symlink to a host file",
+    code: "import os\nos.symlink('/etc/passwd', '/lib/link')\nprint(open('/lib/link').read())",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "relative symlink out of the folder",
+    code:
+      "import os\nos.symlink('../../../../etc/passwd', '/lib/up')\nprint(open('/lib/up').read())",
+    expect: "SandboxExceptionError",
+  },
+  {
     name: "read the environment",
     code: "import os; print(dict(os.environ))",
     expect: "ok",
