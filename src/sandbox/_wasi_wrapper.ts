@@ -4,18 +4,18 @@
  *
  * @module
  */
-import { SANDBOX_READY } from "../protocol/sandbox.ts";
+// No imports: the Nix executor's eval builder bundles this file and must stay small.
 
 /**
- * The wrapper program (for `python -S -c`). It reads the request from `/request.json` ("file",
- * the shim's in-memory file system) or, after printing the ready line, from stdin ("stdin", a
- * child process whose host starts the wall-time clock at that line).
+ * The wrapper program (for `python -S -c`). Without `readyLine` it reads the request from
+ * `/request.json` (the shim's in-memory file system); with it, it prints that line and then reads
+ * the request from stdin (a child process whose host starts the wall-time clock at that line).
  */
-export function wasiWrapper(source: "file" | "stdin"): string {
-  const read = source === "file"
+export function wasiWrapper(readyLine?: string): string {
+  const read = readyLine === undefined
     ? "req = json.load(open('/request.json'))"
     : `real.write(${
-      JSON.stringify(SANDBOX_READY)
+      JSON.stringify(readyLine)
     } + '\\n'); real.flush()\nreq = json.loads(sys.stdin.read())`;
   return String.raw`
 import io, json, sys, traceback

@@ -42,7 +42,7 @@ export async function runWasiPython(
     ),
   ];
   const wasi = new WASI(
-    ["python", "-S", "-c", wasiWrapper("file")],
+    ["python", "-S", "-c", wasiWrapper()],
     ["PYTHONHOME=/", `PYTHONPATH=/lib/${zipName}`],
     fds,
     {

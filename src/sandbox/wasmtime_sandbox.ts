@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { SANDBOX_READY } from "../protocol/sandbox.ts";
 import type { Value } from "../protocol/value.ts";
 import { type ChildCommand, runChild } from "./_child.ts";
 import { compiledModule, wasmtimeVersion } from "./_wasmtime_compile.ts";
@@ -127,7 +128,7 @@ export function runCommand(
       cwasm,
       "-S",
       "-c",
-      wasiWrapper("stdin"),
+      wasiWrapper(SANDBOX_READY),
     ],
     env: {},
   };
