@@ -8,6 +8,8 @@ import { hashValue } from "../src/cache/hash.ts";
 import { createLocalExecutor } from "../src/exec/local/local_executor.ts";
 import { createNixExecutor } from "../src/exec/nix/nix_executor.ts";
 import { nix } from "../src/exec/nix/_nix_cli.ts";
+import { setupBuilder } from "../src/exec/nix/_setup.ts";
+import { denoBuilderAttrs } from "../src/exec/nix/_deno_builder.ts";
 import { parseOperation } from "../src/ops/parse_operation.ts";
 import {
   isRootRequest,
@@ -66,17 +68,23 @@ export const nixSuite: BenchSuite = {
     await executor.run(Array.from({ length: 100 }, (_, i) => task(10_000 + i)));
     const plan100 = (performance.now() - s) / 1000;
     ctx.log("the trivial-derivation floor: the same Deno builder writing one byte");
-    const denoMemo = [...Deno.readDirSync(`${ctx.tmpDir}/cache/nix`)]
-      .map((e) => `${ctx.tmpDir}/cache/nix/${e.name}`)
-      .find((p) => p.includes("/deno-") && p.endsWith(".path")) as string;
-    const denoPath = (await Deno.readTextFile(denoMemo)).trim();
+    // The executor's Deno, Deno flags and Nix settings (setupBuilder is memoized in the cache dir).
+    const paths = await setupBuilder(`${ctx.tmpDir}/cache/nix`);
+    const floorJs = "Deno.writeTextFileSync(Deno.env.get('out'), 'x');";
     const floor = await times(async () => {
       const expr = `derivation { name = "floor"; system = builtins.currentSystem;
-        builder = builtins.storePath "${denoPath}"; DENO_DIR = "/build/.deno";
-        args = [ "eval" "Deno.writeTextFileSync(Deno.env.get('out'), 'x')" ]; n = "${crypto.randomUUID()}"; }`;
-      const r = await nix("nix-build", ["--no-out-link", "--expr", expr]);
+        ${
+        denoBuilderAttrs(
+          `builtins.storePath "${paths.deno}"`,
+          `(builtins.toFile "floor.js" "${floorJs}")`,
+        )
+      }
+        n = "${crypto.randomUUID()}"; }`;
+      const r = await nix("nix-build", ["--no-out-link", "--expr", expr], {
+        config: [`build-hook = ${paths.hook}`],
+      });
       if (r.code !== 0) throw new Error(`trivial build failed: ${r.stderr.slice(-300)}`);
-    }, 5);
+    }, 7);
     ctx.log("rlm run on a 5 MB context with a scripted model: local vs nix executor");
     const runRows = await runVsLocal(ctx);
     return [
@@ -110,7 +118,8 @@ export const nixSuite: BenchSuite = {
         pass: plan100 < 3,
       },
       {
-        name: "trivial derivation floor (nix-build of a Deno builder that writes one byte)",
+        name:
+          "trivial derivation floor (nix-build of a Deno builder that writes one byte, the executor's Deno flags and Nix settings)",
         value: floor,
         unit: "ms",
       },

@@ -2,6 +2,11 @@ import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
 import { wasmPythonPath } from "./sandbox/_runtimes.ts";
 import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
+import { hashValue } from "../src/cache/hash.ts";
+import { createLocalExecutor } from "../src/exec/local/local_executor.ts";
+import { createNixExecutor } from "../src/exec/nix/nix_executor.ts";
+import { parseOperation } from "../src/ops/parse_operation.ts";
+import { findWasiStdlib } from "../src/sandbox/wasi_sandbox.ts";
 
 const hasNix = await new Deno.Command("nix-build", {
   args: ["--version"],
@@ -260,6 +265,54 @@ Deno.test({
       ]);
       assertEquals(loop.code, 2);
       assertMatch(loop.stderr, /eval: the code ran longer than the 1 s limit/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `a batch realised by several nix-builds at once gives each op its own outcome, a failed build among them${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const text = `ERROR a\nok b\nERROR c ${crypto.randomUUID()}\n`;
+      const vars = new Map([["context", { value: text, hash: hashValue(text) }]]);
+      const count = (pattern: string) => ({
+        op: parseOperation({ op: "count", args: { input: "context", mode: "matches", pattern } }),
+        vars,
+      });
+      const evalOf = (code: string) => ({
+        op: parseOperation({ op: "eval", args: { code } }),
+        vars,
+      });
+      const wasm = wasmPythonPath();
+      const stdlib = wasm && (await findWasiStdlib(wasm));
+      // maxJobs 4: two nix-builds, ops dealt round-robin (0 and 2 to one, 1 and 3 to the other).
+      const executor = await createNixExecutor({
+        cacheDir: `${dir}/cache`,
+        maxJobs: 4,
+        wasiPython: wasm && stdlib
+          ? { wasm, stdlib, limits: { timeoutMs: 1000, memoryMb: 256, maxOutputBytes: 1 << 20 } }
+          : undefined,
+      });
+      const tasks = wasm && stdlib
+        ? [count("ERROR"), evalOf("while True: pass"), count("b|c"), evalOf("print(6 * 7)")]
+        : [count("ERROR"), count("a"), count("b|c"), count("x")];
+      const local = await createLocalExecutor({}).run(tasks.filter((t) => t.op.op === "count"));
+      const got = await executor.run(tasks);
+      const value = (o: (typeof got)[number]) => (o.ok ? o.value : `error: ${o.error.message}`);
+      assertEquals(value(got[0]), value(local[0]));
+      assertEquals(value(got[2]), value(local[wasm && stdlib ? 1 : 2]));
+      if (wasm && stdlib) {
+        assertMatch(String(value(got[1])), /^error: eval: the code ran longer than the 1 s limit/);
+        assertEquals(value(got[3]), "42\n");
+      } else {
+        assertEquals([value(got[1]), value(got[3])], [value(local[1]), value(local[3])]);
+      }
+      assert(got.every((o) => !o.ok || o.cached === false), "every op was built");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -16,12 +16,10 @@ import { opKey } from "../op_key.ts";
 import type { ResultStore } from "../../cache/store.ts";
 import { decodeOutcome } from "./_outcome.ts";
 import { nix, nixString, tail } from "./_nix_cli.ts";
+import { type BuildResult, type OpDerivation, realiseBatch } from "./_realise.ts";
 import { type BuilderPaths, setupBuilder } from "./_setup.ts";
+import { denoBuilderAttrs, V8_FLAGS } from "./_deno_builder.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
-
-/** The V8 flags every op needs (grep's linear-time regexes), as for the CLI. */
-const V8_FLAGS =
-  "--v8-flags=--enable-experimental-regexp-engine,--enable-experimental-regexp-engine-on-excessive-backtracks";
 
 /** Options of the Nix executor. */
 export interface NixExecutorOptions {
@@ -32,7 +30,11 @@ export interface NixExecutorOptions {
   /** `eval` runs in the sandbox outside Nix, cached in this store. */
   store?: ResultStore;
   ports?: OpPorts;
-  /** Builds at once (`--max-jobs`); default the number of cores. */
+  /**
+   * Builds at once; default twice the number of cores. An op's build is short and Nix's own
+   * work around each build is serial, so one build per core leaves the cores idle part of the
+   * time (see `realiseBatch`).
+   */
   maxJobs?: number;
   /**
    * A WASI python.wasm (`--wasm-python`) and the eval limits: then `eval` is a derivation too,
@@ -55,22 +57,22 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
   const evalInNix = paths.python !== undefined;
   const runtime = options.ports?.sandbox?.identity ?? "nix";
   const local = createLocalExecutor({ store: options.store, ports: options.ports });
-  const maxJobs = options.maxJobs ?? navigator.hardwareConcurrency;
+  const maxJobs = options.maxJobs ?? 2 * navigator.hardwareConcurrency;
 
   return {
     name: "nix",
     async run(tasks: readonly PureTask[], runOptions = {}): Promise<PureOutcome[]> {
       const outcomes: PureOutcome[] = new Array(tasks.length);
-      const todo: { i: number; key: string; start: number }[] = [];
-      for (let i = 0; i < tasks.length; i++) {
+      const looked = await Promise.all(tasks.map(async (task, i) => {
         const start = performance.now();
-        const isEval = tasks[i].op.op === "eval";
-        if (isEval && !evalInNix) continue;
-        const key = opKey(tasks[i].op, tasks[i].vars, isEval ? runtime : "nix");
+        const isEval = task.op.op === "eval";
+        if (isEval && !evalInNix) return undefined;
+        const key = opKey(task.op, task.vars, isEval ? runtime : "nix");
         const hit = useCache ? await index.readOutcome("op", key) : undefined;
         if (hit) outcomes[i] = toPure(hit, true, start);
-        else todo.push({ i, key, start });
-      }
+        return hit ? undefined : { i, key, start };
+      }));
+      const todo = looked.filter((t) => t !== undefined);
       const evals = evalInNix
         ? []
         : tasks.map((t, i) => [t, i] as const).filter(([t]) => t.op.op === "eval");
@@ -88,16 +90,16 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
             evalLimits: options.wasiPython?.limits,
           },
         );
-        for (let k = 0; k < todo.length; k++) {
-          const { i, key, start } = todo[k];
+        // The index entries are independent small files: write them all at once.
+        await Promise.all(todo.map(async ({ i, key, start }, k) => {
           const result = built[k];
           if (result instanceof Error) {
             outcomes[i] = { ok: false, error: result, ms: performance.now() - start };
-            continue;
+            return;
           }
           await index.write("op", key, result.path);
           outcomes[i] = toPure(result.outcome, result.cached, start);
-        }
+        }));
       }
       return outcomes;
     },
@@ -121,21 +123,20 @@ function toPure(
   };
 }
 
-/** Build the derivations of `tasks` in one Nix invocation; per task, its output or an error. */
+/** Build the derivations of `jobs` (independent ops); per job, its output or an error. */
 async function buildOps(
   jobs: readonly { task: PureTask; key: string }[],
   paths: BuilderPaths,
   index: StoreIndex,
   settings: { maxJobs: number; evalLimits?: SandboxLimits },
 ): Promise<BuildResult[]> {
-  const { maxJobs, evalLimits } = settings;
-  const tasks = jobs.map((j) => j.task);
-  // The key in the name lets a build log say which ops were really built (the others were hits).
-  const names = jobs.map((j) => `rlm-op-${j.task.op.op}-${j.key.slice(0, 32)}`);
+  const { evalLimits } = settings;
   const values = new Map<string, Binding>();
-  for (const t of tasks) for (const b of t.vars.values()) values.set(b.hash, b);
+  for (const { task } of jobs) for (const b of task.vars.values()) values.set(b.hash, b);
   const valuePaths = await index.addValues([...values.values()]);
-  const derivations = tasks.map((t, k) => {
+  const derivations = jobs.map(({ task: t, key }): OpDerivation => {
+    // The key in the name lets a build log say which ops were really built (the others were hits).
+    const name = `rlm-op-${t.op.op}-${key.slice(0, 32)}`;
     const inputs = [...t.vars].map(([name, b]) =>
       `${nixString(name)} = builtins.storePath ${nixString(valuePaths.get(b.hash) as string)};`
     );
@@ -146,88 +147,28 @@ async function buildOps(
     const evalAttrs = isEval
       ? `python_wasm = pythonWasm; python_stdlib = pythonStdlib; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
       : "";
-    return `(derivation {
-    name = ${nixString(names[k])};
+    return {
+      name,
+      op: t.op.op,
+      expr: `(derivation {
+    name = ${nixString(name)};
     system = builtins.currentSystem;
-    builder = deno;
-    args = [ "run" ${
-      nixString(flags)
-    } "--no-prompt" "--no-config" "--allow-read" "--allow-write" "--allow-env" ${
-      isEval ? "evalBuilderJs" : "builderJs"
-    } ];
-    DENO_DIR = "/build/.deno";
+    ${denoBuilderAttrs("deno", isEval ? "evalBuilderJs" : "builderJs", flags)}
     ${evalAttrs}
     op = ${nixString(JSON.stringify({ op: t.op.op, args: t.op.args }))};
     inputs = builtins.toJSON { ${inputs.join(" ")} };
-  })`;
+  })`,
+    };
   });
-  const expr = `let
+  const prelude = `let
   deno = builtins.storePath ${nixString(paths.deno)};
   builderJs = builtins.storePath ${nixString(paths.builder)};
   ${paths.python ? `pythonWasm = builtins.storePath ${nixString(paths.python.wasm)};` : ""}
   ${paths.python ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};` : ""}
   ${paths.python ? `evalBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
-in [
-  ${derivations.join("\n  ")}
-]`;
-  // One nix-build instantiates, checks validity, and builds what is missing.
-  const real = await nix("nix-build", [
-    "--no-out-link",
-    "--keep-going",
-    "--max-jobs",
-    String(maxJobs),
-    // The wall-time limit of eval (plus start-up); no other op comes close to it.
-    ...(evalLimits ? ["--timeout", String(Math.ceil(evalLimits.timeoutMs / 1000) + 3)] : []),
-    "--expr",
-    expr,
-  ], { config: [`build-hook = ${paths.hook}`] });
-  const built = real.stdout.trim().split("\n");
-  if (real.code === 0 && built.length === tasks.length) {
-    const fast = await Promise.all(built.map(async (out, k) => {
-      const outcome = decodeOutcome(await Deno.readFile(out));
-      return outcome && { path: out, outcome, cached: !real.stderr.includes(`${names[k]}.drv`) };
-    }));
-    if (fast.every((r) => r !== undefined)) return fast as BuildResult[];
-  }
-  // Something failed: find out which ops have an output, and report the others.
-  const inst = await nix("nix-instantiate", ["--expr", expr]);
-  if (inst.code !== 0) {
-    throw new Error(`Cannot instantiate the op derivations: ${tail(inst.stderr)}`);
-  }
-  const drvs = inst.stdout.trim().split("\n");
-  const q = await nix("nix-store", ["--query", "--outputs", ...drvs]);
-  if (q.code !== 0) throw new Error(`Cannot query the op derivations: ${tail(q.stderr)}`);
-  const outs = q.stdout.trim().split("\n");
-  const results: BuildResult[] = [];
-  for (let k = 0; k < tasks.length; k++) {
-    const bytes = await Deno.readFile(outs[k]).catch(() => undefined);
-    const outcome = bytes ? decodeOutcome(bytes) : undefined;
-    if (outcome) {
-      results.push({ path: outs[k], outcome, cached: !real.stderr.includes(`${names[k]}.drv`) });
-    } else if (tasks[k].op.op === "eval" && evalLimits && /timed out/.test(real.stderr)) {
-      results.push(
-        new OpError(
-          "eval",
-          undefined,
-          `the code ran longer than the ${evalLimits.timeoutMs / 1000} s limit and was stopped`,
-        ),
-      );
-    } else {
-      results.push(
-        new Error(
-          `The Nix build of op ${tasks[k].op.op} (${drvs[k]}) failed: ${tail(real.stderr)}`,
-        ),
-      );
-    }
-  }
-  return results;
+in`;
+  return await realiseBatch(derivations, { ...settings, prelude, hook: paths.hook });
 }
-
-type BuildResult = {
-  path: string;
-  outcome: NonNullable<ReturnType<typeof decodeOutcome>>;
-  cached: boolean;
-} | Error;
 
 /**
  * The executor's index in the cache dir: cache key → store path of the result, and value hash →
