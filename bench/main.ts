@@ -20,10 +20,13 @@ const NOTES = `## Known misses and where the time goes
   reading ~50 ms, UTF-8 decoding ~110 ms, joining the decoded chunks ~115 ms, the regex scan
   ~60-90 ms, plus ~80 ms of process start. The regex scan alone is within 1x of grep; closing
   the gap needs ops that work on bytes without building the string, not yet done.
-- **Nix executor per-op cost** (targets < 100 ms per new build, < 3 s for 100 ops): every op is
-  its own derivation, and each build starts the Deno builder (~60 ms) on top of Nix's own
-  per-build work; the "trivial derivation floor" row is that cost with an empty builder. On 2
-  cores, 100 builds are CPU-bound at about 100 x (floor) / 2.
+- **Nix executor per-op cost** (targets < 100 ms per new build, < 3 s for 100 ops; met, with
+  little to spare under load): every op is its own derivation. A new build is ~20 ms of starting
+  Nix, ~5 ms of evaluation, ~17 ms of Nix's sandbox and registration, ~20 ms of starting Deno and
+  ~4 ms of op; the "trivial derivation floor" row is the same with a builder that writes one
+  byte. A 100-op batch is CPU-bound at ~40 ms of CPU per build, half Nix and half Deno: ~2 s on 2
+  idle cores, over 3 s when other work holds one of them. Details in
+  docs/explanation/nix-executor.md.
 `;
 
 const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite, nixSuite];
