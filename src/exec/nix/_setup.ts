@@ -70,20 +70,26 @@ export async function setupBuilder(
 /**
  * A build hook that declines every build for good, the first time it is asked. Nix starts its
  * build hook (`build-remote`, for remote builders) once per invocation that builds something,
- * even with no `builders`, only to hear it decline: ~15-20 ms of every `nix-build` here, more
- * than a build of a one-byte derivation. rlm never uses remote builders, so it passes this
- * script (host-side only: it enters no derivation) as `build-hook`.
+ * even with no `builders`, only to hear it decline: ~20 ms of every `nix-build` here, more than
+ * the build of a one-byte derivation. rlm never uses remote builders, so it passes this script
+ * as `build-hook` (a host-side setting: it enters no derivation). It lives in the store, so a
+ * cache dir on a `noexec` file system cannot stop it from running.
  */
 async function declineHook(stateDir: string): Promise<string> {
-  const path = `${stateDir}/decline-build-hook`;
   const script = '#!/bin/sh\necho "# decline-permanently" >&2\nexec cat >/dev/null\n';
-  if ((await Deno.readTextFile(path).catch(() => "")) !== script) {
-    const tmp = `${path}.tmp-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(tmp, script, { mode: 0o755 });
-    await Deno.chmod(tmp, 0o755);
-    await Deno.rename(tmp, path);
+  const fingerprint = createHash("sha256").update(script).digest("hex");
+  const memo = `${stateDir}/hook-${fingerprint.slice(0, 32)}.path`;
+  const known = (await Deno.readTextFile(memo).catch(() => "")).trim();
+  if (known && (await exists(known))) return known;
+  const dir = await Deno.makeTempDir({ prefix: "rlm-nix-hook-" });
+  try {
+    const path = `${dir}/rlm-decline-build-hook`;
+    await Deno.writeTextFile(path, script, { mode: 0o755 });
+    await Deno.chmod(path, 0o755);
+    return await addOnce(stateDir, "hook", path, fingerprint);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  return path;
 }
 
 async function checkNix(): Promise<void> {
@@ -107,12 +113,13 @@ async function addOnce(
   const known = await Deno.readTextFile(memo).catch(() => "");
   if (known && (await exists(known.trim()))) return known.trim();
   let source = path;
-  if (name) {
-    const dir = await Deno.makeTempDir({ prefix: "rlm-nix-add-" });
+  const dir = name ? await Deno.makeTempDir({ prefix: "rlm-nix-add-" }) : undefined;
+  if (dir) {
     source = `${dir}/${name}`;
     await Deno.copyFile(path, source);
   }
   const r = await nix("nix-store", ["--add", source]);
+  if (dir) await Deno.remove(dir, { recursive: true });
   if (r.code !== 0) {
     throw new Error(
       `Cannot add ${what} to the Nix store (is it writable by this user? run as root, or use the nix daemon): ${
