@@ -1,6 +1,6 @@
 import { assertEquals } from "../../tests/_assert.ts";
 import { hashValue } from "../cache/hash.ts";
-import { bytesHashIfExact, fileTextBinding } from "./file_text.ts";
+import { bytesHashIfExact, fileTextBinding, PIECE_BYTES } from "./file_text.ts";
 
 async function snapshotOf(
   bytes: Uint8Array,
@@ -16,7 +16,7 @@ async function snapshotOf(
   }
 }
 
-const PIECE = 1 << 22;
+const PIECE = PIECE_BYTES;
 
 Deno.test("the hash comes from the bytes when a character straddles every read boundary", async () => {
   // "€" is 3 bytes: with this padding one sits across the first boundary with 1, 2 bytes before it.

@@ -14,14 +14,24 @@ import type { OpImpl } from "./types.ts";
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
-export const count: OpImpl<"count"> = (args, vars) => {
-  const pieces = vars.textPieces(args.input, "input");
+export const count: OpImpl<"count"> = (args, vars) =>
+  mergeCountParts([countPart(args, vars.textPieces(args.input, "input"))]);
+
+/**
+ * count over one line-aligned part of a text. Lines, characters, words and matches never
+ * cross a line end, so the parts' counts add up to the whole text's (`mergeCountParts`).
+ */
+export function countPart(args: OpArgs<"count">, pieces: Iterable<string>): number {
   const countPiece = counter(args);
-  // Lines, words and matches never cross a line end, so line-aligned pieces add up.
   let n = 0;
   for (const piece of pieces) n += countPiece(piece);
-  return String(n);
-};
+  return n;
+}
+
+/** count's result from its parts' counts. */
+export function mergeCountParts(parts: number[]): string {
+  return String(parts.reduce((a, b) => a + b, 0));
+}
 
 function counter(args: OpArgs<"count">): (text: string) => number {
   switch (args.mode) {

@@ -5,6 +5,7 @@
  */
 import { splitLines } from "./_lines.ts";
 import { compileLinePattern } from "./_python_regex.ts";
+import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
@@ -16,17 +17,22 @@ import type { OpImpl } from "./types.ts";
  */
 export const grep: OpImpl<"grep"> = (args, vars) => {
   const pieces = vars.textPieces(args.input, "input");
-  const { regex } = compileLinePattern(args.pattern, {
-    ignoreCase: args.ignore_case,
-    op: "grep",
-    arg: "pattern",
-  });
   if (args.context_lines > 0) {
+    const regex = patternOf(args);
     return withContext(vars.text(args.input, "input"), regex, args.context_lines);
   }
-  // A match never crosses a line, so line-aligned pieces give the lines of the whole text.
-  // Each piece's lines are joined into a new string (after a "\n"), so the result holds
-  // copies, not slices that would keep every piece of a big file alive.
+  return mergeGrepParts([grepPart(args, pieces)]);
+};
+
+/**
+ * grep without context lines over one line-aligned part of a text: each matching line after a
+ * "\n". Parts of a text, merged in order by `mergeGrepParts`, give grep of the whole text (a
+ * match never crosses a line), so an executor may scan the parts in parallel.
+ */
+export function grepPart(args: OpArgs<"grep">, pieces: Iterable<string>): string {
+  const regex = patternOf(args);
+  // Each piece's lines are joined into a new string, so the result holds copies, not slices
+  // that would keep every piece of a big file alive.
   const found: string[] = [];
   for (const piece of pieces) {
     const ranges = matchingLineRanges(piece, regex);
@@ -34,8 +40,21 @@ export const grep: OpImpl<"grep"> = (args, vars) => {
       found.push(["", ...ranges.map(([s, e]) => piece.slice(s, e))].join("\n"));
     }
   }
-  return found.join("").slice(1);
-};
+  return found.join("");
+}
+
+/** grep's result from its parts' results, in order. */
+export function mergeGrepParts(parts: string[]): string {
+  return parts.join("").slice(1);
+}
+
+function patternOf(args: OpArgs<"grep">): RegExp {
+  return compileLinePattern(args.pattern, {
+    ignoreCase: args.ignore_case,
+    op: "grep",
+    arg: "pattern",
+  }).regex;
+}
 
 /** [start, end) of each line of `text` that `regex` (flags gm) matches, in order. */
 export function matchingLineRanges(text: string, regex: RegExp): [number, number][] {

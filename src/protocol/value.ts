@@ -18,6 +18,15 @@ export const VarNameSchema = z.string().regex(
 /** A variable name. */
 export type VarName = z.infer<typeof VarNameSchema>;
 
+/** A context file as it was when rlm first saw it: reads stop at `size`; see `readFilePieces`. */
+export interface TextFileSource {
+  readonly path: string;
+  /** Its size in bytes then. */
+  readonly size: number;
+  /** Its modification time then (ms), to notice a rewrite. */
+  readonly mtime: number | null;
+}
+
 /** A value bound to a variable, with its content hash (hex sha256, see `hashValue`). */
 export interface Binding {
   readonly value: Value;
@@ -28,6 +37,8 @@ export interface Binding {
    * that work line by line read these instead of `value`, so the whole string is never built.
    */
   readonly pieces?: () => Iterable<string>;
+  /** For a text that is a whole context file: the file, so an executor may read parts of it. */
+  readonly source?: TextFileSource;
 }
 
 /** The kind of a value as the model is told it. */

@@ -9,6 +9,7 @@ import type { OpImpl, OpPorts } from "../../ops/types.ts";
 import { createVars } from "../../ops/vars.ts";
 import type { Executor, PureOutcome, PureTask } from "../executor.ts";
 import { opKey } from "../op_key.ts";
+import { runInParts } from "./run_in_parts.ts";
 
 /** Options of the local executor. */
 export interface LocalExecutorOptions {
@@ -16,6 +17,11 @@ export interface LocalExecutorOptions {
   store?: ResultStore;
   /** The sandbox for `eval`; other ports are ignored (pure ops have no other effects). */
   ports?: OpPorts;
+  /**
+   * Most threads that scan one big context file at once (grep and count split into line-aligned
+   * parts, `runInParts`); 1 scans on this thread only. Default: the number of CPU cores.
+   */
+  parallelScan?: number;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface LocalExecutorOptions {
  * ```
  */
 export function createLocalExecutor(options: LocalExecutorOptions = {}): Executor {
-  const { store, ports = {} } = options;
+  const { store, ports = {}, parallelScan } = options;
   const runOne = async (task: PureTask, signal?: AbortSignal): Promise<PureOutcome> => {
     const start = performance.now();
     try {
@@ -41,10 +47,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
         }
       }
       const impl = OPS[task.op.op] as OpImpl<typeof task.op.op>;
-      const value = await impl(task.op.args as never, createVars(task.vars, task.op.op), {
-        ...ports,
-        signal,
-      });
+      const value = await (runInParts(task.op, task.vars, { parallel: parallelScan, signal }) ??
+        impl(task.op.args as never, createVars(task.vars, task.op.op), { ...ports, signal }));
       if (store && key) await store.put("op", key, value);
       return { ok: true, value, cached: false, ms: performance.now() - start };
     } catch (error) {

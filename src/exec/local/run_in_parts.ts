@@ -1,0 +1,84 @@
+/**
+ * Parallel scans of a big context file: an op that splits over line-aligned parts (grep, count)
+ * runs on byte ranges of the file at once, one range here and the others in workers, and the
+ * parts' results are merged in order. Same bytes as running it on the whole text.
+ *
+ * @module
+ */
+import { lineParts } from "../../ops/line_parts.ts";
+import type { Operation } from "../../protocol/ops.ts";
+import type { Binding, Value } from "../../protocol/value.ts";
+import { lineAlignedSplits, readFilePieces } from "../file_pieces.ts";
+import type { PartRequest, PartResponse } from "./_parts_worker.ts";
+
+/** Options of `runInParts`. */
+export interface RunInPartsOptions {
+  /** How many parts at most (default: the number of CPU cores). */
+  parallel?: number;
+  /** Bytes each part should have at least, so a worker's start-up pays off (default 32 MiB). */
+  minPartBytes?: number;
+  /** Cancels the workers. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Run `op` over its `input` in parallel parts when it splits over lines and the input is a big
+ * context file; undefined when it does not apply (then run the op as usual).
+ *
+ * @example
+ * ```ts
+ * const value = await runInParts(task.op, task.vars) ?? OPS[task.op.op](...);
+ * ```
+ */
+export function runInParts(
+  op: Operation,
+  vars: ReadonlyMap<string, Binding>,
+  options: RunInPartsOptions = {},
+): Promise<Value> | undefined {
+  const parts = lineParts(op);
+  const input = "input" in op.args ? vars.get(op.args.input as string) : undefined;
+  const source = input?.source;
+  if (parts === undefined || source === undefined) return undefined;
+  const parallel = options.parallel ?? navigator.hardwareConcurrency ?? 1;
+  const wanted = Math.min(parallel, Math.floor(source.size / (options.minPartBytes ?? 32 << 20)));
+  if (wanted < 2) return undefined;
+  const ranges = lineAlignedSplits(source, wanted);
+  if (ranges.length < 2) return undefined;
+  return runRanges(op, source, ranges, options.signal);
+}
+
+async function runRanges(
+  op: Operation,
+  source: NonNullable<Binding["source"]>,
+  ranges: [number, number][],
+  signal?: AbortSignal,
+): Promise<Value> {
+  const parts = lineParts(op)!;
+  const workers = ranges.slice(1).map(() =>
+    new Worker(new URL("./_parts_worker.ts", import.meta.url), { type: "module" })
+  );
+  const stop = () => workers.forEach((w) => w.terminate());
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const pending = workers.map((worker, i) => {
+      const [start, end] = ranges[i + 1];
+      return new Promise<string | number>((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent<PartResponse>) =>
+          e.data.ok ? resolve(e.data.part) : reject(new Error(e.data.message));
+        worker.onerror = (e) => {
+          e.preventDefault();
+          reject(new Error(`a parallel ${op.op} worker failed: ${e.message}`));
+        };
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        worker.postMessage({ op, source, start, end } satisfies PartRequest);
+      });
+    });
+    // Keep every rejection handled while this thread scans the first range.
+    pending.forEach((p) => p.catch(() => {}));
+    const first = parts.part(op, readFilePieces(source, ranges[0][0], ranges[0][1]));
+    return parts.merge([first, ...(await Promise.all(pending))]);
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    stop();
+  }
+}
