@@ -21,7 +21,7 @@ export function sandboxFailure(
 ): SandboxError {
   switch (response.kind) {
     case "syntax":
-      return new SandboxSyntaxError(response.message, response.line);
+      return new SandboxSyntaxError(headline(response.message), response.line);
     case "memory":
       return new SandboxMemoryError(
         `the code ran out of its ${limits.memoryMb} MB memory limit (${
@@ -31,6 +31,16 @@ export function sandboxFailure(
     case "output":
       return new SandboxOutputError(response.message);
     default:
-      return new SandboxExceptionError(response.message);
+      return new SandboxExceptionError(headline(response.message));
   }
+}
+
+/**
+ * A Python traceback with its last line (the exception) first, so a one-line report (the CLI's
+ * error line) says what went wrong; the frames follow.
+ */
+function headline(traceback: string): string {
+  const lines = traceback.trimEnd().split("\n");
+  if (lines.length < 2) return traceback;
+  return [lines[lines.length - 1], ...lines.slice(0, -1)].join("\n");
 }
