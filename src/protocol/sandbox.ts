@@ -11,6 +11,11 @@ export const SandboxRequestSchema = z.object({
   code: z.string(),
   vars: z.record(z.string(), ValueSchema),
   maxOutputBytes: z.number().int().positive(),
+  /**
+   * Bytes of files the code may write into an in-memory file system (Pyodide, the WASI shim):
+   * files there are memory, so they are bounded too. Past it, a write fails with ENOSPC.
+   */
+  maxFileBytes: z.number().int().nonnegative().optional(),
 });
 /** What the host sends the child. */
 export type SandboxRequest = z.infer<typeof SandboxRequestSchema>;

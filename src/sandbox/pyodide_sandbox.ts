@@ -11,7 +11,7 @@ import type { SandboxRequest } from "../protocol/sandbox.ts";
 import { childArgs, childImportMap, denoCommand, runChild } from "./_child.ts";
 import type { Value } from "../protocol/value.ts";
 import { SandboxRuntimeError } from "./sandbox_errors.ts";
-import type { SandboxLimits } from "./sandbox_limits.ts";
+import { fileQuotaBytes, type SandboxLimits } from "./sandbox_limits.ts";
 
 /** The Pyodide version, part of `eval` cache keys. */
 export const PYODIDE_VERSION = "314.0.7";
@@ -44,7 +44,12 @@ export function createPyodideSandbox(options: PyodideSandboxOptions): SandboxPor
     identity: `pyodide@${PYODIDE_VERSION}`,
     async run(code: string, vars: Record<string, Value>, runOptions = {}): Promise<string> {
       const snapshotPath = await ensureSnapshot();
-      const request: SandboxRequest = { code, vars, maxOutputBytes: options.maxOutputBytes };
+      const request: SandboxRequest = {
+        code,
+        vars,
+        maxOutputBytes: options.maxOutputBytes,
+        maxFileBytes: fileQuotaBytes(options),
+      };
       const args = childArgs(RUNNER, [pyodideDir, snapshotPath], options.memoryMb, [
         "--snapshot-in",
         snapshotPath,

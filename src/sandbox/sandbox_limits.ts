@@ -15,6 +15,14 @@ export interface SandboxLimits {
   maxOutputBytes: number;
 }
 
+/**
+ * Bytes of files the code may write where files live in memory (Pyodide, the WASI shim): a
+ * quarter of the memory limit, so files cannot grow the sandbox far past it.
+ */
+export function fileQuotaBytes(limits: Pick<SandboxLimits, "memoryMb">): number {
+  return Math.floor((limits.memoryMb * 1024 * 1024) / 4);
+}
+
 /** The default limits. */
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   timeoutMs: 10_000,

@@ -14,6 +14,7 @@ import {
   WASI,
 } from "@bjorn3/browser_wasi_shim";
 import type { SandboxRequest, SandboxResponse } from "../protocol/sandbox.ts";
+import { limitWasiFiles } from "./_wasi_file_quota.ts";
 import { wasiWrapper } from "./_wasi_wrapper.ts";
 
 const encoder = new TextEncoder();
@@ -49,6 +50,7 @@ export async function runWasiPython(
       debug: false,
     },
   );
+  if (request.maxFileBytes !== undefined) limitWasiFiles(wasi, request.maxFileBytes);
   const instance = await WebAssembly.instantiate(module, {
     wasi_snapshot_preview1: wasi.wasiImport,
   });

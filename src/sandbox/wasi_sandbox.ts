@@ -12,7 +12,7 @@ import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { childArgs, denoCommand, runChild } from "./_child.ts";
 import { dirname, fromFileUrl } from "./_paths.ts";
-import type { SandboxLimits } from "./sandbox_limits.ts";
+import { fileQuotaBytes, type SandboxLimits } from "./sandbox_limits.ts";
 import { resolveWasiEngine, type WasiEngineChoice } from "./wasi_engine.ts";
 import { createWasmtimeSandbox } from "./wasmtime_sandbox.ts";
 
@@ -106,7 +106,7 @@ export async function createWasiSandbox(
       const args = childArgs(RUNNER, [wasmPath, zip], limits.memoryMb, [wasmPath, zip]);
       return await runChild(
         denoCommand(args),
-        { code, vars, maxOutputBytes: limits.maxOutputBytes },
+        { code, vars, maxOutputBytes: limits.maxOutputBytes, maxFileBytes: fileQuotaBytes(limits) },
         limits,
         { signal: runOptions.signal },
       );

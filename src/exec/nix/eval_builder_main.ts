@@ -12,6 +12,7 @@
 import { env, readTask, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
+import { fileQuotaBytes } from "../../sandbox/sandbox_limits.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
 
@@ -26,7 +27,12 @@ try {
     await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
     Deno.readFileSync(zip),
     zip.slice(zip.lastIndexOf("/") + 34),
-    { code: op.args.code, vars: values, maxOutputBytes: Number(env("eval_max_output")) },
+    {
+      code: op.args.code,
+      vars: values,
+      maxOutputBytes: Number(env("eval_max_output")),
+      maxFileBytes: fileQuotaBytes({ memoryMb: Number(env("eval_memory_mb")) }),
+    },
   );
   await writeOutcome(
     response.ok ? { ok: true, value: response.output } : {
