@@ -8,6 +8,8 @@ import { createNixExecutor } from "../src/exec/nix/nix_executor.ts";
 import { parseOperation } from "../src/ops/parse_operation.ts";
 import { findWasiStdlib } from "../src/sandbox/wasi_sandbox.ts";
 
+import { NixResultStore } from "../src/exec/nix/nix_result_store.ts";
+
 const hasNix = await new Deno.Command("nix-build", {
   args: ["--version"],
   stdout: "null",
@@ -162,10 +164,14 @@ Deno.test({
       }).output();
       assertEquals(del.code, 0, new TextDecoder().decode(del.stderr));
       assert(llmPaths.every((p) => !existsSync(p)), "the model responses are gone from the store");
-      const pull = await runCli(["cache", "pull", bc]);
+      const pull = await runCli(["cache", "pull", bc, "--cache-dir", `${dir}/c`]);
       assertEquals(pull.code, 0, pull.stderr);
       assertMatch(pull.stdout, /pulled \d+ results/);
       assert(llmPaths.every(existsSync), "pull brought them back");
+      assert(
+        !existsSync(`${dir}/c/nix/store-listed`),
+        "pull indexed them: no store listing needed",
+      );
       const third = await runCli([...args, "--cache-dir", `${dir}/c`]);
       assertEquals(third.stdout, "14\n");
       assertEquals(server.requests.length, calls, "after a pull, the run is model-free");
@@ -313,6 +319,38 @@ Deno.test({
         assertEquals([value(got[1]), value(got[3])], [value(local[1]), value(local[3])]);
       }
       assert(got.every((o) => !o.ok || o.cached === false), "every op was built");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `a cache dir looks through the store for others' results once, then trusts its index${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const nonce = crypto.randomUUID();
+      const key = (n: number) => hashValue(`${nonce}-${n}`);
+      const a = new NixResultStore(`${dir}/a`);
+      await a.put("llm", key(1), `answer one ${nonce}`);
+      await a.put("llm", key(3), `answer three ${nonce}`);
+      // A new cache dir finds a result made under another one, by the key in its store name.
+      const b = new NixResultStore(`${dir}/b`);
+      assertEquals(await b.get("llm", key(1)), `answer one ${nonce}`);
+      assert(existsSync(`${dir}/b/nix/store-listed`), "b listed the store once");
+      // Later results of a are not looked for again in b's later runs: its own index decides.
+      await a.put("llm", key(2), `answer two ${nonce}`);
+      assertEquals(await new NixResultStore(`${dir}/b`).get("llm", key(2)), undefined);
+      // ...while b's first listing indexed everything it saw, for later runs too.
+      assertEquals(
+        await new NixResultStore(`${dir}/b`).get("llm", key(3)),
+        `answer three ${nonce}`,
+      );
+      // A cache dir that never listed still finds both.
+      assertEquals(await new NixResultStore(`${dir}/c`).get("llm", key(2)), `answer two ${nonce}`);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -88,12 +88,19 @@ export function cacheCommand(): Command {
     .description("copy rlm's results from a Nix binary cache into the Nix store (file://)")
     .argument("<src>", "binary cache URL, e.g. file:///srv/rlm-cache")
     .option(
+      "--cache-dir <dir>",
+      "index the pulled results in this cache [RLM_CACHE_DIR] (default: $XDG_CACHE_HOME/rlm)",
+    )
+    .option(
       "--trusted-key <key>",
       "accept only results signed by this public key; repeatable",
       collect,
     )
-    .action(async (src: string, flags: { trustedKey?: string[] }) => {
-      const n = await pullResults(src, { trustedKeys: flags.trustedKey });
+    .action(async (src: string, flags: { trustedKey?: string[]; cacheDir?: string }) => {
+      const n = await pullResults(src, {
+        trustedKeys: flags.trustedKey,
+        cacheDir: resolveCacheDir(flags.cacheDir),
+      });
       console.log(
         `pulled ${n} results from ${src}${
           flags.trustedKey ? "" : " (signatures not checked: pass --trusted-key to require them)"

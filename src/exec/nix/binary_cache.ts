@@ -10,7 +10,8 @@
  */
 import { UsageError } from "../../protocol/errors.ts";
 import { nix, tail } from "./_nix_cli.ts";
-import { NIX_STORE_DIR } from "./nix_result_store.ts";
+import { StoreIndex } from "./nix_executor.ts";
+import { indexResults, NIX_STORE_DIR } from "./nix_result_store.ts";
 
 /** Options of push. */
 export interface PushOptions {
@@ -22,6 +23,8 @@ export interface PushOptions {
 export interface PullOptions {
   /** Public keys to trust; without one, signatures are not checked (say so to the user). */
   trustedKeys?: string[];
+  /** A cache dir whose index should know the pulled results at once (see `NixResultStore`). */
+  cacheDir?: string;
 }
 
 /** rlm's results in the local store: every path whose name starts with `rlm-op-` or `rlm-llm-`. */
@@ -87,6 +90,7 @@ export async function pullResults(src: string, options: PullOptions = {}): Promi
     : ["--no-check-sigs"];
   const copy = await nix("nix", ["copy", "--from", src, ...trust, ...paths]);
   if (copy.code !== 0) throw new Error(`Cannot pull from ${src}: ${tail(copy.stderr)}`);
+  if (options.cacheDir) await indexResults(new StoreIndex(`${options.cacheDir}/nix`), paths);
   return paths.length;
 }
 
