@@ -29,8 +29,8 @@ export async function setupBuilder(
   stateDir: string,
   wasiPython?: { wasm: string; stdlib: string },
 ): Promise<BuilderPaths> {
-  await checkNix();
   await Deno.mkdir(stateDir, { recursive: true });
+  await checkNix(stateDir);
   const hook = await declineHook(stateDir);
   const deno = await addOnce(
     stateDir,
@@ -92,13 +92,29 @@ async function declineHook(stateDir: string): Promise<string> {
   }
 }
 
-async function checkNix(): Promise<void> {
+/** Check Nix's version, once per Nix installation (remembered by its binary's fingerprint). */
+async function checkNix(stateDir: string): Promise<void> {
+  const binary = nixStoreBinary();
+  const memo = binary &&
+    `${stateDir}/nix-checked-${(await fileFingerprint(binary)).slice(0, 32)}`;
+  if (memo && (await exists(memo))) return;
   const v = await nix("nix-store", ["--version"]);
   const m = /(\d+)\.(\d+)/.exec(v.stdout);
   if (v.code !== 0 || !m) throw new Error(`Cannot run nix-store: ${tail(v.stderr)}`);
   if (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 8)) {
     throw new Error(`The nix executor needs Nix 2.8 or newer; this is ${v.stdout.trim()}`);
   }
+  if (memo) await Deno.writeTextFile(memo, v.stdout.trim());
+}
+
+/** The `nix-store` that PATH gives, resolved through links; undefined if there is none. */
+function nixStoreBinary(): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      return Deno.realPathSync(`${dir || "."}/nix-store`);
+    } catch { /* not in this folder */ }
+  }
+  return undefined;
 }
 
 /** Add `path` to the store as `name`, unless the path recorded for `fingerprint` is still valid. */
