@@ -63,10 +63,14 @@ export const nixSuite: BenchSuite = {
     const cachedNoIndex = await times(() => other.run([task(c++)]), 7);
     let d = 0;
     const cachedIndexed = await times(() => executor.run([task(d++)]), 7);
-    ctx.log("a 100-op plan, cold");
-    const s = performance.now();
-    await executor.run(Array.from({ length: 100 }, (_, i) => task(10_000 + i)));
-    const plan100 = (performance.now() - s) / 1000;
+    ctx.log("a 100-op plan, cold (median of 3, each of 100 new ops)");
+    const plans: number[] = [];
+    for (let r = 1; r <= 3; r++) {
+      const s = performance.now();
+      await executor.run(Array.from({ length: 100 }, (_, i) => task(r * 10_000 + i)));
+      plans.push((performance.now() - s) / 1000);
+    }
+    const plan100 = plans.sort((a, b) => a - b)[1];
     ctx.log("the trivial-derivation floor: the same Deno builder writing one byte");
     // The executor's Deno, Deno flags and Nix settings (setupBuilder is memoized in the cache dir).
     const paths = await setupBuilder(`${ctx.tmpDir}/cache/nix`);
@@ -111,7 +115,7 @@ export const nixSuite: BenchSuite = {
         pass: cachedNoIndex < 40,
       },
       {
-        name: "100-op plan, cold, one batch",
+        name: "100-op plan, cold, one batch (median of 3)",
         value: plan100,
         unit: "s",
         target: "< 3 s",
