@@ -3,25 +3,55 @@
  *
  * @module
  */
-import type { Value } from "../protocol/value.ts";
+import { countLines } from "../ops/_lines.ts";
+import type { Binding, Value } from "../protocol/value.ts";
 
 /** Characters of a result shown to the model. */
 export const PREVIEW_CHARS = 2000;
 
 /** A one-line description: `text, 1,234 chars, 20 lines` or `list of 8 items (12,345 chars)`. */
 export function describeValue(value: Value): string {
-  if (typeof value === "string") {
-    const lines = value === ""
-      ? 0
-      : value.split("\n", 1_000_001).length - (value.endsWith("\n") ? 1 : 0);
-    return `text, ${value.length.toLocaleString("en-US")} chars, ${
-      lines.toLocaleString("en-US")
-    } lines`;
-  }
+  if (typeof value === "string") return describeText(textStats([value]));
   const chars = value.reduce((n, s) => n + s.length, 0);
   return `list of ${value.length.toLocaleString("en-US")} items (${
     chars.toLocaleString("en-US")
   } chars in all)`;
+}
+
+/**
+ * `describeValue` of a binding, without building the whole string of a big context file: its
+ * pieces are counted as they are read.
+ */
+export function describeBinding(binding: Binding): string {
+  return binding.pieces ? describeText(bindingStats(binding)) : describeValue(binding.value);
+}
+
+const statsMemo = new WeakMap<Binding, { chars: number; lines: number }>();
+
+/** `textStats` of a text binding (a list counts as none), counted once per binding. */
+export function bindingStats(binding: Binding): { chars: number; lines: number } {
+  const known = statsMemo.get(binding);
+  if (known) return known;
+  const value = binding.pieces ? undefined : binding.value;
+  const stats = textStats(binding.pieces?.() ?? (typeof value === "string" ? [value] : []));
+  statsMemo.set(binding, stats);
+  return stats;
+}
+
+/** Characters (UTF-16 units, as `length`) and lines of a text given as line-aligned pieces. */
+export function textStats(pieces: Iterable<string>): { chars: number; lines: number } {
+  let chars = 0;
+  let lines = 0;
+  for (const piece of pieces) {
+    chars += piece.length;
+    // Every piece but the last ends at a line end, so each piece's lines add up.
+    lines += countLines(piece);
+  }
+  return { chars, lines };
+}
+
+function describeText({ chars, lines }: { chars: number; lines: number }): string {
+  return `text, ${chars.toLocaleString("en-US")} chars, ${lines.toLocaleString("en-US")} lines`;
 }
 
 /** A preview of at most about `limit` characters, saying what was left out. */

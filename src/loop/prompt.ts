@@ -6,7 +6,7 @@
  * @module
  */
 import type { Binding } from "../protocol/value.ts";
-import { describeValue } from "./preview.ts";
+import { describeBinding } from "./preview.ts";
 
 /** A worked example: a question, the steps, and the result the prompt claims for each. */
 export interface PromptExample {
@@ -133,6 +133,6 @@ ${examples}`;
 
 /** The first user message: the question and the variables. */
 export function firstMessage(query: string, vars: ReadonlyMap<string, Binding>): string {
-  const list = [...vars].map(([name, b]) => `- ${name}: ${describeValue(b.value)}`).join("\n");
+  const list = [...vars].map(([name, b]) => `- ${name}: ${describeBinding(b)}`).join("\n");
   return `Question: ${query}\n\nVariables:\n${list}\n\nReply with one JSON step.`;
 }

@@ -13,6 +13,7 @@ import type { ChatResponse, ModelPort } from "../llm/port.ts";
 import { loadPricing } from "../llm/pricing.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import { BudgetExceededError } from "../protocol/errors.ts";
+import { bindingStats } from "./preview.ts";
 import { type CallRecord, type StepRecord, type Trace, TRACE_VERSION } from "../protocol/trace.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import { VERSION } from "../version.ts";
@@ -111,10 +112,7 @@ export async function rlm(options: RlmOptions): Promise<RlmResult> {
     depth: 0,
     model,
     query: options.query,
-    context_chars: [...env.values()].reduce(
-      (n, b) => n + (typeof b.value === "string" ? b.value.length : 0),
-      0,
-    ),
+    context_chars: [...env.values()].reduce((n, b) => n + bindingStats(b).chars, 0),
     started_ms: 0,
     steps: [],
     model_calls: [],
