@@ -1,22 +1,13 @@
 import fc from "fast-check";
 import { assertEquals } from "../../tests/_assert.ts";
+import { linePieces } from "../../tests/_line_pieces.ts";
 import type { Binding } from "../protocol/value.ts";
 import { describeBinding, describeValue } from "./preview.ts";
 
 Deno.test("a text read in pieces is described as the same text in memory", () => {
   const text = fc.string({ unit: fc.constantFrom("a", "\n", "é", "😀", " "), maxLength: 200 });
   fc.assert(fc.property(text, fc.array(fc.boolean()), (t, cuts) => {
-    // Cut after the lines picked by `cuts`, as a context file's pieces are.
-    const pieces: string[] = [];
-    let start = 0;
-    let k = 0;
-    for (let i = t.indexOf("\n"); i !== -1; i = t.indexOf("\n", i + 1)) {
-      if (cuts[k++ % Math.max(1, cuts.length)]) {
-        pieces.push(t.slice(start, i + 1));
-        start = i + 1;
-      }
-    }
-    if (start < t.length) pieces.push(t.slice(start));
+    const pieces = linePieces(t, cuts);
     const binding: Binding = {
       get value(): string {
         throw new Error("the whole text must not be built");

@@ -3,6 +3,7 @@ import { hashValue } from "../cache/hash.ts";
 import type { Operation } from "../protocol/ops.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
+import { linePieces } from "../../tests/_line_pieces.ts";
 import { parseOperation } from "./parse_operation.ts";
 import { OPS } from "./registry.ts";
 import type { OpImpl } from "./types.ts";
@@ -125,21 +126,6 @@ Deno.test("combine sum adds integers and decimals exactly", async () => {
     assertEquals(await sum(cs.map((c) => (c / 100).toFixed(2))), expected);
   }));
 });
-
-/** Cut `t` into line-aligned pieces after the lines picked by `cuts` (a big file's pieces). */
-function linePieces(t: string, cuts: boolean[]): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  let k = 0;
-  for (let i = t.indexOf("\n"); i !== -1; i = t.indexOf("\n", i + 1)) {
-    if (cuts[k++ % Math.max(1, cuts.length)]) {
-      pieces.push(t.slice(start, i + 1));
-      start = i + 1;
-    }
-  }
-  if (start < t.length) pieces.push(t.slice(start));
-  return pieces;
-}
 
 Deno.test("grep and count over line-aligned pieces equal grep and count over the whole text", () => {
   const pattern = fc.constantFrom("a", "^", "$", "^$", "b+", "\\s", "(?i)A", "a|é", ".", "\\b");
