@@ -1,6 +1,7 @@
 /**
  * Run a plan as a DAG (SPEC §3.2 commit, §4): independent operations run concurrently, pure ones
- * on the executor in batches, sub-calls through the ports; every bind persists in `env`.
+ * on the executor in batches (or, with a graph runner, as graphs of chained ops), sub-calls
+ * through the ports; every bind persists in `env`.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import type { OpImpl, OpPorts } from "../ops/types.ts";
 import { createVars } from "../ops/vars.ts";
 import { isSubCall, type Operation } from "../protocol/ops.ts";
 import type { Binding, Value } from "../protocol/value.ts";
-import type { Executor, PureOutcome, PureTask } from "./executor.ts";
+import type { Executor, GraphRunner, GraphTask, PureOutcome, PureTask } from "./executor.ts";
 import type { Plan } from "./parse_plan.ts";
 
 /** Progress of one operation, for live progress and traces. */
@@ -78,6 +79,7 @@ export async function runPlan(
   const ports: OpPorts = { ...options.ports, signal };
   const inFlight = new Set<Promise<void>>();
   let failure: Error | undefined;
+  const failedOps = new Set<number>();
 
   const fail = (index: number, error: unknown) => {
     if (failure !== undefined) return;
@@ -100,6 +102,7 @@ export async function runPlan(
   };
   const finish = (index: number, outcome: PureOutcome) => {
     if (!outcome.ok) {
+      failedOps.add(index);
       options.onOp?.({
         index,
         op: ops[index],
@@ -124,18 +127,21 @@ export async function runPlan(
     });
   };
 
+  const known = (p: number) => p === -1 || results[p] !== undefined;
   const launch = () => {
     if (failure !== undefined || signal.aborted) return;
     const ready: number[] = [];
     for (let i = 0; i < ops.length; i++) {
-      if (started.has(i)) continue;
-      if ([...deps[i].values()].every((p) => p === -1 || results[p] !== undefined)) ready.push(i);
+      if (!started.has(i) && [...deps[i].values()].every(known)) ready.push(i);
     }
-    const pure = ready.filter((i) => !isSubCall(ops[i]));
-    for (const i of ready) {
+    const nodes = graphNodes();
+    const inGraph = new Set(nodes);
+    const pure = ready.filter((i) => !isSubCall(ops[i]) && !inGraph.has(i));
+    for (const i of [...new Set([...ready, ...nodes])].sort((a, b) => a - b)) {
       started.add(i);
       options.onOp?.({ index: i, op: ops[i], phase: "start" });
     }
+    if (nodes.length > 0) launchGraph(nodes);
     if (pure.length > 0) {
       const tasks: PureTask[] = pure.map((i) => ({ op: ops[i], vars: inputsOf(i) }));
       track(
@@ -148,6 +154,52 @@ export async function runPlan(
     for (const i of ready.filter((i) => isSubCall(ops[i]))) {
       track(runSubCallOp(ops[i], inputsOf(i), ports).then((o) => finish(i, o)), i);
     }
+  };
+  // The pure ops the executor's graph runner takes that are ready, or whose inputs are ready or
+  // produced by another op of the graph (in plan order, so producers come first).
+  const graphNodes = (): number[] => {
+    const graph = options.executor.graph;
+    const nodes: number[] = [];
+    if (graph === undefined) return nodes;
+    const members = new Set<number>();
+    for (let i = 0; i < ops.length; i++) {
+      if (started.has(i) || isSubCall(ops[i]) || !graph.accepts(ops[i])) continue;
+      if ([...deps[i].values()].every((p) => known(p) || members.has(p))) {
+        members.add(i);
+        nodes.push(i);
+      }
+    }
+    return nodes;
+  };
+  const launchGraph = (nodes: number[]) => {
+    const position = new Map(nodes.map((i, k) => [i, k]));
+    const tasks: GraphTask[] = nodes.map((i) => ({
+      op: ops[i],
+      vars: inputsOf(i),
+      upstream: new Map(
+        [...deps[i]].filter(([, p]) => position.has(p)).map(([name, p]) => [
+          name,
+          position.get(p) as number,
+        ]),
+      ),
+    }));
+    const run = (options.executor.graph as GraphRunner).run(tasks, { signal });
+    track(
+      run.then((outcomes) => {
+        // An op whose input's op failed did not run: the plan fails at the first failing op.
+        outcomes.forEach((o, k) => {
+          const i = nodes[k];
+          const cause = [...deps[i].values()].find((p) => failedOps.has(p));
+          if (cause === undefined) return finish(i, o);
+          finish(i, {
+            ok: false,
+            error: new Error(`not run: operation ${cause + 1} (${ops[cause].op}) failed`),
+            ms: o.ms,
+          });
+        });
+      }),
+      nodes[0],
+    );
   };
   const track = (work: Promise<void>, index: number) => {
     const p: Promise<void> = work

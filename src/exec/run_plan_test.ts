@@ -3,10 +3,10 @@ import { hashValue } from "../cache/hash.ts";
 import { OpError } from "../ops/op_error.ts";
 import type { SubCallPort } from "../ops/types.ts";
 import type { Binding, Value } from "../protocol/value.ts";
-import type { Executor } from "./executor.ts";
+import type { Executor, GraphTask, PureOutcome } from "./executor.ts";
 import { createLocalExecutor } from "./local/local_executor.ts";
 import { parsePlan } from "./parse_plan.ts";
-import { runPlan } from "./run_plan.ts";
+import { type OpEvent, runPlan } from "./run_plan.ts";
 
 function bind(value: Value): Binding {
   return { value, hash: hashValue(value) };
@@ -181,4 +181,90 @@ Deno.test("runPlan rejects an output that is not bound", async () => {
     OpError,
     'plan: arg "output": variable "m" is not bound',
   );
+});
+
+/** The local executor with a graph runner that runs the nodes one by one, recording each graph. */
+function graphRecording(): Executor & { graphs: GraphTask[][] } {
+  const inner = createLocalExecutor({});
+  const graphs: GraphTask[][] = [];
+  return {
+    name: "local",
+    graphs,
+    run: (tasks, o) => inner.run(tasks, o),
+    graph: {
+      accepts: (op) => op.op !== "eval",
+      async run(nodes) {
+        graphs.push([...nodes]);
+        const outcomes: PureOutcome[] = [];
+        for (const node of nodes) {
+          const vars = new Map(node.vars);
+          let failed = false;
+          for (const [name, u] of node.upstream) {
+            const o = outcomes[u];
+            if (o.ok) vars.set(name, bind(o.value));
+            else failed = true;
+          }
+          outcomes.push(
+            failed
+              ? { ok: false, error: new Error("input failed"), ms: 0 }
+              : (await inner.run([{ op: node.op, vars }]))[0],
+          );
+        }
+        return outcomes;
+      },
+    },
+  };
+}
+
+Deno.test("runPlan hands a chain of pure ops to the executor's graph runner at once", async () => {
+  const executor = graphRecording();
+  const events: OpEvent[] = [];
+  const plan = parsePlan({
+    operations: [
+      { op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "e" },
+      { op: "count", args: { input: "e" }, bind: "n" },
+      { op: "chunk", args: { input: "e", n: 2 }, bind: "c" },
+      { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+    ],
+    output: "n",
+  });
+  const result = await runPlan(plan, envOf({ context: LOG }), {
+    executor,
+    onOp: (e) => events.push(e),
+  });
+  assertEquals(result.binding.value, "2");
+  assertEquals(executor.graphs.length, 1);
+  assertEquals(
+    executor.graphs[0].map((n) => [...n.upstream]),
+    [[], [["e", 0]], [["e", 0]], []],
+  );
+  assertEquals(executor.graphs[0][1].vars.size, 0, "an upstream value is not known yet");
+  for (const phase of ["start", "end"]) {
+    assertEquals(
+      events.filter((e) => e.phase === phase).map((e) => e.index).sort(),
+      [0, 1, 2, 3],
+    );
+  }
+});
+
+Deno.test("runPlan fails at the failing op of a graph; its dependents end as not run", async () => {
+  const events: OpEvent[] = [];
+  const plan = parsePlan({
+    operations: [
+      { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+      { op: "grep", args: { input: "context", pattern: "(x" }, bind: "e" },
+      { op: "count", args: { input: "e" }, bind: "n" },
+    ],
+  });
+  const env = envOf({ context: LOG });
+  const error = await assertRejects(
+    () => runPlan(plan, env, { executor: graphRecording(), onOp: (e) => events.push(e) }),
+    OpError,
+  );
+  assert(error.message.startsWith("operation 2 (grep): "), error.message);
+  assertEquals(
+    events.find((e) => e.phase === "end" && e.index === 2)?.error,
+    "not run: operation 2 (grep) failed",
+  );
+  assertEquals(env.get("w")?.value, String(LOG.split(/\s+/).filter(Boolean).length));
 });
