@@ -356,3 +356,141 @@ Deno.test({
     }
   },
 });
+
+/** A `nix-build` on PATH that counts the build rounds (invocations with `--expr`) in `log`. */
+async function countingNixBuild(dir: string, log: string): Promise<Record<string, string>> {
+  const real = (await new Deno.Command("sh", { args: ["-c", "command -v nix-build"] }).output())
+    .stdout;
+  await Deno.mkdir(`${dir}/bin`, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/bin/nix-build`,
+    `#!/bin/sh\ncase "$*" in *--expr*) echo round >> "${log}";; esac\nexec ${
+      new TextDecoder().decode(real).trim()
+    } "$@"\n`,
+  );
+  await Deno.chmod(`${dir}/bin/nix-build`, 0o755);
+  return { PATH: `${dir}/bin:${Deno.env.get("PATH")}` };
+}
+
+function rounds(log: string): number {
+  return existsSync(log) ? Deno.readTextFileSync(log).trim().split("\n").length : 0;
+}
+
+function indexed(dir: string, ns: string): number {
+  const root = `${dir}/nix/index/${ns}`;
+  if (!existsSync(root)) return 0;
+  return [...Deno.readDirSync(root)].flatMap((d) => [...Deno.readDirSync(`${root}/${d.name}`)])
+    .length;
+}
+
+Deno.test({
+  name:
+    `a chain of pure ops is one graph built in one round; a rerun and another cache dir are served from the store${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const context = `${dir}/ctx.log`;
+      await Deno.writeTextFile(
+        context,
+        (await Deno.readTextFile(`${EXAMPLES}app.log`)) + `ERROR chain ${crypto.randomUUID()}\n`,
+      );
+      const plan = `${dir}/plan.json`;
+      // Two connected components: grep → (count, chunk → combine), and count of the context.
+      await Deno.writeTextFile(
+        plan,
+        JSON.stringify({
+          operations: [
+            { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
+            { op: "count", args: { input: "e" }, bind: "n" },
+            { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
+            { op: "combine", args: { inputs: ["c"], strategy: "json" }, bind: "j" },
+            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+          ],
+          output: "j",
+        }),
+      );
+      const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
+      assertEquals(local.code, 0, local.stderr);
+      const log = `${dir}/rounds`;
+      const env = await countingNixBuild(dir, log);
+      const exec = (cacheDir: string) =>
+        runCli([
+          "exec",
+          plan,
+          "-c",
+          context,
+          "--executor",
+          "nix",
+          "--cache-dir",
+          cacheDir,
+          "--json",
+        ], {
+          env,
+        });
+      const first = await exec(`${dir}/a`);
+      assertEquals(first.code, 0, first.stderr);
+      assertEquals(JSON.parse(first.stdout).value + "\n", local.stdout, "byte-identical to local");
+      assertEquals(JSON.parse(first.stdout).cached, 0);
+      // One round: one nix-build per connected component, all at once (level by level, it was
+      // five: grep and the word count, then count and chunk, then combine).
+      assertEquals(rounds(log), 2);
+      assertEquals(indexed(`${dir}/a`, "op"), 5, "every op indexed under its key after the build");
+      assertEquals(indexed(`${dir}/a`, "value"), 1, "only the context was added to the store");
+
+      const again = await exec(`${dir}/a`);
+      assertEquals(JSON.parse(again.stdout).cached, 5);
+      assertEquals(rounds(log), 2, "a rerun is answered by the index, without Nix");
+      const other = await exec(`${dir}/b`);
+      assertEquals(JSON.parse(other.stdout).value + "\n", local.stdout);
+      assertEquals(JSON.parse(other.stdout).cached, 5, "another cache dir rebuilds nothing");
+      assertEquals(indexed(`${dir}/b`, "op"), 5);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `a failing op in a chain built in one round fails the plan at that op, its dependents not run${skip}`,
+  ignore: !hasNix,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const context = `${dir}/ctx.log`;
+      await Deno.writeTextFile(context, `ERROR a\nok b ${crypto.randomUUID()}\n`);
+      const plan = `${dir}/plan.json`;
+      await Deno.writeTextFile(
+        plan,
+        JSON.stringify({
+          operations: [
+            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+            { op: "grep", args: { input: "context", pattern: "(unclosed" }, bind: "e" },
+            { op: "count", args: { input: "e" }, bind: "n" },
+            { op: "chunk", args: { input: "e", n: 2 }, bind: "c" },
+          ],
+        }),
+      );
+      const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
+      assertEquals(local.code, 2);
+      assertMatch(local.stderr, /operation 2 \(grep\)/);
+      for (const cacheDir of [`${dir}/a`, `${dir}/a`, `${dir}/b`]) {
+        const nix = await runCli([
+          "exec",
+          plan,
+          "-c",
+          context,
+          "--executor",
+          "nix",
+          "--cache-dir",
+          cacheDir,
+        ]);
+        assertEquals([nix.code, nix.stderr], [local.code, local.stderr], cacheDir);
+      }
+      assertEquals(indexed(`${dir}/a`, "value"), 1, "nothing but the context was added");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { decodeStoreEntry, encodeEntryAsync, encodeErrorOutcome } from "./_builder_entry.ts";
+import {
+  decodeStoreEntry,
+  encodeEntryAsync,
+  encodeErrorOutcome,
+  ERROR_MAGIC,
+} from "./_builder_entry.ts";
 import type { Operation } from "../../protocol/ops.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Outcome } from "./_outcome.ts";
@@ -16,16 +21,39 @@ export function env(name: string): string {
   return v;
 }
 
-/** The op of this derivation (`$op`) and its input values (`$inputs`: name → store path). */
-export function readTask(): { op: Operation; vars: Map<string, Binding> } {
+/**
+ * The op of this derivation (`$op`) and its input values (`$inputs`: name → store path). An
+ * input may be the output of another op's derivation (a chain realised in one round); when that
+ * op failed, `failedInput` names the input, and `vars` lacks it.
+ */
+export function readTask(): { op: Operation; vars: Map<string, Binding>; failedInput?: string } {
   const op = JSON.parse(env("op")) as Operation;
   const inputs = JSON.parse(env("inputs")) as Record<string, string>;
   const vars = new Map<string, Binding>();
+  let failedInput: string | undefined;
   for (const [name, path] of Object.entries(inputs)) {
-    const value = decodeStoreEntry(Deno.readFileSync(path), `input ${name} (${path})`);
-    vars.set(name, { value, hash: "" });
+    const bytes = Deno.readFileSync(path);
+    if (isErrorOutcome(bytes)) {
+      failedInput ??= name;
+      continue;
+    }
+    vars.set(name, { value: decodeStoreEntry(bytes, `input ${name} (${path})`), hash: "" });
   }
-  return { op, vars };
+  return { op, vars, failedInput };
+}
+
+const MAGIC = new TextEncoder().encode(ERROR_MAGIC);
+
+function isErrorOutcome(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * The outcome of an op whose input `name` is another op's error: not run. A deterministic output
+ * too (the same failed input gives the same derivation); rlm reports the upstream op's error.
+ */
+export async function writeNotRun(name: string): Promise<void> {
+  await writeOutcome({ ok: false, message: `not run: its input "${name}" is an op error` });
 }
 
 /** Write `outcome` to `$out`. */

@@ -12,8 +12,13 @@ import { nix, tail } from "./_nix_cli.ts";
 export interface OpDerivation {
   /** The derivation's name (it carries the op's cache key). */
   name: string;
-  /** The `derivation { ... }` expression, over the names `prelude` binds. */
+  /**
+   * The `derivation { ... }` expression, over the names `prelude` binds and `op<k>`, the
+   * derivation at index `k` of the batch, for each `k` in `upstream`.
+   */
   expr: string;
+  /** Indices in the batch of the derivations whose outputs this one takes as inputs. */
+  upstream: readonly number[];
   /** The op, for error messages. */
   op: string;
 }
@@ -44,17 +49,27 @@ export interface RealiseOptions {
  * registration) as a short op's builder itself, so one `nix-build` keeps about one build
  * running whatever `--max-jobs` says (measured: 2 builds at once 4% of the time). A batch
  * therefore goes to several `nix-build`s at once, `maxJobs / 2` of them with two jobs each.
+ *
+ * Derivations that depend on each other (a chain of ops) go to the same `nix-build`: one that
+ * needs a derivation another `nix-build` is building waits for its lock, and Nix 2.8 looks
+ * again only every `poll-interval` (5 s). So the batch is split by connected component, the
+ * largest first, each to the `nix-build` with the fewest derivations so far.
  */
 export async function realiseBatch(
   drvs: readonly OpDerivation[],
   options: RealiseOptions,
 ): Promise<BuildResult[]> {
-  const procs = Math.max(1, Math.min(drvs.length, Math.floor(options.maxJobs / 2)));
+  const components = connectedComponents(drvs).sort((a, b) => b.length - a.length);
+  const procs = Math.max(1, Math.min(components.length, Math.floor(options.maxJobs / 2)));
   const groups: number[][] = Array.from({ length: procs }, () => []);
-  drvs.forEach((_, k) => groups[k % procs].push(k));
+  for (const component of components) {
+    const smallest = groups.reduce((m, g) => (g.length < m.length ? g : m));
+    smallest.push(...component);
+  }
   const results: BuildResult[] = new Array(drvs.length);
   await Promise.all(groups.map(async (group) => {
-    const done = await realise(group.map((k) => drvs[k]), {
+    group.sort((a, b) => a - b);
+    const done = await realise(drvs, group, {
       ...options,
       maxJobs: Math.max(1, Math.round(options.maxJobs / procs)),
     });
@@ -63,13 +78,43 @@ export async function realiseBatch(
   return results;
 }
 
-/** Realise `drvs` with one `nix-build`. */
+/**
+ * The batch's derivations grouped by the `upstream` links between them (indices); derivations of
+ * the same name (the same op twice) are linked too, as one of them waits for the other's lock.
+ */
+function connectedComponents(drvs: readonly OpDerivation[]): number[][] {
+  const parent = drvs.map((_, k) => k);
+  const root = (k: number): number => (parent[k] === k ? k : (parent[k] = root(parent[k])));
+  const named = new Map<string, number>();
+  drvs.forEach((d, k) => {
+    d.upstream.forEach((u) => (parent[root(u)] = root(k)));
+    const same = named.get(d.name);
+    if (same === undefined) named.set(d.name, k);
+    else parent[root(same)] = root(k);
+  });
+  const byRoot = new Map<number, number[]>();
+  drvs.forEach((_, k) => {
+    const component = byRoot.get(root(k));
+    if (component) component.push(k);
+    else byRoot.set(root(k), [k]);
+  });
+  return [...byRoot.values()];
+}
+
+/**
+ * Realise the derivations `group` of `batch` (with everything they depend on) with one
+ * `nix-build`; results in `group` order.
+ */
 async function realise(
-  drvs: readonly OpDerivation[],
+  batch: readonly OpDerivation[],
+  group: readonly number[],
   options: RealiseOptions,
 ): Promise<BuildResult[]> {
   const { evalLimits } = options;
-  const expr = `${options.prelude} [\n  ${drvs.map((d) => d.expr).join("\n  ")}\n]`;
+  const drvs = group.map((k) => batch[k]);
+  const expr = `${options.prelude} let\n${
+    group.map((k) => `  op${k} = ${batch[k].expr};`).join("\n")
+  }\nin [ ${group.map((k) => `op${k}`).join(" ")} ]`;
   // One nix-build instantiates, checks validity, and builds what is missing.
   const real = await nix("nix-build", [
     "--no-out-link",

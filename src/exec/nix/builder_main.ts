@@ -13,21 +13,26 @@
  *
  * @module
  */
-import { readTask, writeOutcome } from "./_builder_io.ts";
+import { readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
 import { OPS } from "../../ops/registry.ts";
 import type { OpImpl } from "../../ops/types.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
 
-const { op, vars } = readTask();
+const { op, vars, failedInput } = readTask();
 if (op.op === "eval") throw new Error("builder: eval runs in the eval builder");
-try {
-  const impl = OPS[op.op] as OpImpl<typeof op.op>;
-  await writeOutcome({
-    ok: true,
-    value: await impl(op.args as never, createVars(vars, op.op), {}),
-  });
-} catch (error) {
-  if (!(error instanceof OpError)) throw error;
-  await writeOutcome({ ok: false, message: error.message });
+if (failedInput !== undefined) await writeNotRun(failedInput);
+else await runOp();
+
+async function runOp(): Promise<void> {
+  try {
+    const impl = OPS[op.op] as OpImpl<typeof op.op>;
+    await writeOutcome({
+      ok: true,
+      value: await impl(op.args as never, createVars(vars, op.op), {}),
+    });
+  } catch (error) {
+    if (!(error instanceof OpError)) throw error;
+    await writeOutcome({ ok: false, message: error.message });
+  }
 }

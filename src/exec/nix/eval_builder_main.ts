@@ -9,40 +9,46 @@
  *
  * @module
  */
-import { env, readTask, writeOutcome } from "./_builder_io.ts";
+import { env, readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
 import { fileQuotaBytes } from "../../sandbox/sandbox_limits.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
+import type { Operation } from "../../protocol/ops.ts";
 
-const { op, vars } = readTask();
+const { op, vars, failedInput } = readTask();
 if (op.op !== "eval") throw new Error(`builder: ${op.op} runs in the op builder`);
-try {
-  const read = createVars(vars, "eval");
-  const names = op.args.inputs ?? read.names();
-  const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
-  const zip = env("python_stdlib");
-  const response = await runWasiPython(
-    await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
-    Deno.readFileSync(zip),
-    zip.slice(zip.lastIndexOf("/") + 34),
-    {
-      code: op.args.code,
-      vars: values,
-      maxOutputBytes: Number(env("eval_max_output")),
-      maxFileBytes: fileQuotaBytes({ memoryMb: Number(env("eval_memory_mb")) }),
-    },
-  );
-  await writeOutcome(
-    response.ok ? { ok: true, value: response.output } : {
-      ok: false,
-      message: `eval: ${
-        sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) }).message
-      }`,
-    },
-  );
-} catch (error) {
-  if (!(error instanceof OpError)) throw error;
-  await writeOutcome({ ok: false, message: error.message });
+if (failedInput !== undefined) await writeNotRun(failedInput);
+else await runEval(op);
+
+async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
+  try {
+    const read = createVars(vars, "eval");
+    const names = op.args.inputs ?? read.names();
+    const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
+    const zip = env("python_stdlib");
+    const response = await runWasiPython(
+      await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
+      Deno.readFileSync(zip),
+      zip.slice(zip.lastIndexOf("/") + 34),
+      {
+        code: op.args.code,
+        vars: values,
+        maxOutputBytes: Number(env("eval_max_output")),
+        maxFileBytes: fileQuotaBytes({ memoryMb: Number(env("eval_memory_mb")) }),
+      },
+    );
+    await writeOutcome(
+      response.ok ? { ok: true, value: response.output } : {
+        ok: false,
+        message: `eval: ${
+          sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) }).message
+        }`,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof OpError)) throw error;
+    await writeOutcome({ ok: false, message: error.message });
+  }
 }

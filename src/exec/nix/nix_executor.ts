@@ -1,24 +1,26 @@
 /**
  * The `nix` executor (SPEC §5): every pure op is a Nix derivation whose inputs are store paths
  * of its input values and whose builder runs the same op code as the local executor; the Nix
- * store is the cache. A batch of ready ops is one Nix expression realised by one Nix
- * invocation, so Nix runs independent ops in parallel.
+ * store is the cache. A graph of ops (`Executor.graph`: a chain takes its upstream op's
+ * derivation as input) is one Nix expression realised in one round, so Nix orders the chain and
+ * runs independent ops in parallel.
  *
  * @module
  */
 import { encodeEntry } from "../../cache/file_store.ts";
 import { OpError } from "../../ops/op_error.ts";
 import type { OpPorts } from "../../ops/types.ts";
+import { hashValue } from "../../cache/hash.ts";
+import type { Operation } from "../../protocol/ops.ts";
 import type { Binding } from "../../protocol/value.ts";
-import type { Executor, PureOutcome, PureTask } from "../executor.ts";
+import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
 import { createLocalExecutor } from "../local/local_executor.ts";
 import { opKey } from "../op_key.ts";
 import type { ResultStore } from "../../cache/store.ts";
-import { decodeOutcome } from "./_outcome.ts";
-import { nix, nixString, tail } from "./_nix_cli.ts";
-import { type BuildResult, type OpDerivation, realiseBatch } from "./_realise.ts";
-import { type BuilderPaths, setupBuilder } from "./_setup.ts";
-import { denoBuilderAttrs, V8_FLAGS } from "./_deno_builder.ts";
+import { decodeOutcome, type Outcome } from "./_outcome.ts";
+import { nix, tail } from "./_nix_cli.ts";
+import { buildOps, type GraphJob } from "./_build_ops.ts";
+import { setupBuilder } from "./_setup.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
 
 /** Options of the Nix executor. */
@@ -59,58 +61,111 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
   const local = createLocalExecutor({ store: options.store, ports: options.ports });
   const maxJobs = options.maxJobs ?? 2 * navigator.hardwareConcurrency;
 
+  const accepts = (op: Operation) => op.op !== "eval" || evalInNix;
+  const keyOf = (op: Operation, vars: ReadonlyMap<string, Binding>) =>
+    opKey(op, vars, op.op === "eval" ? runtime : "nix");
+  const lookUp = (key: string) => (useCache ? index.readOutcome("op", key) : undefined);
+
+  const runGraph = async (nodes: readonly GraphTask[]): Promise<PureOutcome[]> => {
+    const start = performance.now();
+    const outcomes: PureOutcome[] = new Array(nodes.length);
+    // The values of the nodes known so far, hashed when a later node reads them (for its key).
+    const read = new Set(nodes.flatMap((n) => [...n.upstream.values()]));
+    const values: (Binding | undefined)[] = new Array(nodes.length);
+    const failed = new Set<number>();
+    const settle = (k: number, outcome: Outcome, cached: boolean) => {
+      outcomes[k] = toPure(outcome, cached, start);
+      if (!outcome.ok) failed.add(k);
+      else if (read.has(k)) values[k] = { value: outcome.value, hash: hashValue(outcome.value) };
+    };
+    const failedInput = (k: number, upstream: ReadonlyMap<string, number>) => {
+      const name = [...upstream].find(([, u]) => failed.has(u))?.[0];
+      if (name === undefined) return false;
+      failed.add(k);
+      outcomes[k] = {
+        ok: false,
+        error: new Error(`not run: its input "${name}" failed`),
+        ms: performance.now() - start,
+      };
+      return true;
+    };
+    // The index hits of the nodes whose inputs are all known before the graph runs, at once.
+    const early = await Promise.all(nodes.map(async ({ op, vars, upstream }) => {
+      if (upstream.size > 0) return undefined;
+      const key = keyOf(op, vars);
+      return { key, hit: await lookUp(key) };
+    }));
+    const jobs: GraphJob[] = [];
+    for (const [k, node] of nodes.entries()) {
+      if (failedInput(k, node.upstream)) continue;
+      const vars = new Map(node.vars);
+      const pending = new Map<string, number>();
+      for (const [name, u] of node.upstream) {
+        const value = values[u];
+        if (value) vars.set(name, value);
+        else pending.set(name, u);
+      }
+      // A node whose upstream nodes were all hits has a key now; else Nix finds its output.
+      let looked = early[k];
+      if (looked === undefined && pending.size === 0) {
+        const key = keyOf(node.op, vars);
+        looked = { key, hit: await lookUp(key) };
+      }
+      if (looked?.hit) settle(k, looked.hit, true);
+      else jobs.push({ node: k, op: node.op, key: looked?.key, vars, pending });
+    }
+    if (jobs.length === 0) return outcomes;
+    const inputs = new Map<string, Binding>();
+    for (const { vars } of jobs) for (const b of vars.values()) inputs.set(b.hash, b);
+    const built = await buildOps(jobs, paths, {
+      valuePaths: await index.addValues([...inputs.values()]),
+      maxJobs,
+      evalLimits: options.wasiPython?.limits,
+    });
+    // Outcomes in node order (an upstream node's value is needed for its dependents' keys); the
+    // index entries are independent small files, written all at once.
+    const writes: Promise<void>[] = [];
+    for (const [j, job] of jobs.entries()) {
+      const k = job.node;
+      if (failedInput(k, job.pending)) continue;
+      const result = built[j];
+      if (result instanceof Error) {
+        failed.add(k);
+        outcomes[k] = { ok: false, error: result, ms: performance.now() - start };
+        continue;
+      }
+      const vars = new Map(job.vars);
+      for (const [name, u] of job.pending) vars.set(name, values[u] as Binding);
+      writes.push(index.write("op", job.key ?? keyOf(job.op, vars), result.path));
+      settle(k, result.outcome, result.cached);
+    }
+    await Promise.all(writes);
+    return outcomes;
+  };
+
   return {
     name: "nix",
     async run(tasks: readonly PureTask[], runOptions = {}): Promise<PureOutcome[]> {
       const outcomes: PureOutcome[] = new Array(tasks.length);
-      const looked = await Promise.all(tasks.map(async (task, i) => {
-        const start = performance.now();
-        const isEval = task.op.op === "eval";
-        if (isEval && !evalInNix) return undefined;
-        const key = opKey(task.op, task.vars, isEval ? runtime : "nix");
-        const hit = useCache ? await index.readOutcome("op", key) : undefined;
-        if (hit) outcomes[i] = toPure(hit, true, start);
-        return hit ? undefined : { i, key, start };
-      }));
-      const todo = looked.filter((t) => t !== undefined);
-      const evals = evalInNix
-        ? []
-        : tasks.map((t, i) => [t, i] as const).filter(([t]) => t.op.op === "eval");
-      if (evals.length > 0) {
-        const done = await local.run(evals.map(([t]) => t), runOptions);
-        done.forEach((o, k) => (outcomes[evals[k][1]] = o));
-      }
-      if (todo.length > 0) {
-        const built = await buildOps(
-          todo.map(({ i, key }) => ({ task: tasks[i], key })),
-          paths,
-          index,
-          {
-            maxJobs,
-            evalLimits: options.wasiPython?.limits,
-          },
-        );
-        // The index entries are independent small files: write them all at once.
-        await Promise.all(todo.map(async ({ i, key, start }, k) => {
-          const result = built[k];
-          if (result instanceof Error) {
-            outcomes[i] = { ok: false, error: result, ms: performance.now() - start };
-            return;
-          }
-          await index.write("op", key, result.path);
-          outcomes[i] = toPure(result.outcome, result.cached, start);
-        }));
-      }
+      const inNix = tasks.flatMap((t, i) => (accepts(t.op) ? [i] : []));
+      const outside = tasks.flatMap((t, i) => (accepts(t.op) ? [] : [i]));
+      await Promise.all([
+        outside.length > 0 &&
+        local.run(outside.map((i) => tasks[i]), runOptions).then((done) =>
+          done.forEach((o, k) => (outcomes[outside[k]] = o))
+        ),
+        inNix.length > 0 &&
+        runGraph(inNix.map((i) => ({ ...tasks[i], upstream: new Map() }))).then((done) =>
+          done.forEach((o, k) => (outcomes[inNix[k]] = o))
+        ),
+      ]);
       return outcomes;
     },
+    graph: { accepts, run: (nodes) => runGraph(nodes) },
   };
 }
 
-function toPure(
-  outcome: NonNullable<ReturnType<typeof decodeOutcome>>,
-  cached: boolean,
-  start: number,
-): PureOutcome {
+function toPure(outcome: Outcome, cached: boolean, start: number): PureOutcome {
   const ms = performance.now() - start;
   return outcome.ok ? { ok: true, value: outcome.value, cached, ms } : {
     ok: false,
@@ -121,53 +176,6 @@ function toPure(
     ),
     ms,
   };
-}
-
-/** Build the derivations of `jobs` (independent ops); per job, its output or an error. */
-async function buildOps(
-  jobs: readonly { task: PureTask; key: string }[],
-  paths: BuilderPaths,
-  index: StoreIndex,
-  settings: { maxJobs: number; evalLimits?: SandboxLimits },
-): Promise<BuildResult[]> {
-  const { evalLimits } = settings;
-  const values = new Map<string, Binding>();
-  for (const { task } of jobs) for (const b of task.vars.values()) values.set(b.hash, b);
-  const valuePaths = await index.addValues([...values.values()]);
-  const derivations = jobs.map(({ task: t, key }): OpDerivation => {
-    // The key in the name lets a build log say which ops were really built (the others were hits).
-    const name = `rlm-op-${t.op.op}-${key.slice(0, 32)}`;
-    const inputs = [...t.vars].map(([name, b]) =>
-      `${nixString(name)} = builtins.storePath ${nixString(valuePaths.get(b.hash) as string)};`
-    );
-    const isEval = t.op.op === "eval" && evalLimits !== undefined;
-    const flags = isEval
-      ? `${V8_FLAGS},--wasm-max-mem-pages=${Math.floor(evalLimits.memoryMb * 16)}`
-      : V8_FLAGS;
-    const evalAttrs = isEval
-      ? `python_wasm = pythonWasm; python_stdlib = pythonStdlib; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
-      : "";
-    return {
-      name,
-      op: t.op.op,
-      expr: `(derivation {
-    name = ${nixString(name)};
-    system = builtins.currentSystem;
-    ${denoBuilderAttrs("deno", isEval ? "evalBuilderJs" : "builderJs", flags)}
-    ${evalAttrs}
-    op = ${nixString(JSON.stringify({ op: t.op.op, args: t.op.args }))};
-    inputs = builtins.toJSON { ${inputs.join(" ")} };
-  })`,
-    };
-  });
-  const prelude = `let
-  deno = builtins.storePath ${nixString(paths.deno)};
-  builderJs = builtins.storePath ${nixString(paths.builder)};
-  ${paths.python ? `pythonWasm = builtins.storePath ${nixString(paths.python.wasm)};` : ""}
-  ${paths.python ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};` : ""}
-  ${paths.python ? `evalBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
-in`;
-  return await realiseBatch(derivations, { ...settings, prelude, hook: paths.hook });
 }
 
 /**
