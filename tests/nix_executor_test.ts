@@ -32,6 +32,25 @@ async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "rlm-nix-test-" });
 }
 
+/**
+ * Write a context (the example log plus a line no other run had, so its ops are new to the
+ * store) and a plan into `dir`; their paths.
+ */
+async function writeCase(
+  dir: string,
+  plan: Record<string, unknown>,
+  context?: string,
+): Promise<{ context: string; plan: string }> {
+  const paths = { context: `${dir}/ctx.log`, plan: `${dir}/plan.json` };
+  await Deno.writeTextFile(
+    paths.context,
+    context ??
+      (await Deno.readTextFile(`${EXAMPLES}app.log`)) + `ERROR unique ${crypto.randomUUID()}\n`,
+  );
+  await Deno.writeTextFile(paths.plan, JSON.stringify(plan));
+  return paths;
+}
+
 Deno.test({
   name:
     `rlm exec --executor nix gives the local bytes, one derivation per op, and a second cache dir is served from the store${skip}`,
@@ -40,23 +59,14 @@ Deno.test({
     const dir = await tempDir();
     try {
       // A context no other test uses, so the first build is a real build.
-      const context = `${dir}/ctx.log`;
-      await Deno.writeTextFile(
-        context,
-        (await Deno.readTextFile(`${EXAMPLES}app.log`)) + `ERROR unique ${crypto.randomUUID()}\n`,
-      );
-      const plan = `${dir}/plan.json`;
-      await Deno.writeTextFile(
-        plan,
-        JSON.stringify({
-          operations: [
-            { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
-            { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
-            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
-            { op: "combine", args: { inputs: ["c"], strategy: "json" } },
-          ],
-        }),
-      );
+      const { context, plan } = await writeCase(dir, {
+        operations: [
+          { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
+          { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
+          { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+          { op: "combine", args: { inputs: ["c"], strategy: "json" } },
+        ],
+      });
       const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
       const first = await runCli([
         "exec",
@@ -390,26 +400,17 @@ Deno.test({
   async fn() {
     const dir = await tempDir();
     try {
-      const context = `${dir}/ctx.log`;
-      await Deno.writeTextFile(
-        context,
-        (await Deno.readTextFile(`${EXAMPLES}app.log`)) + `ERROR chain ${crypto.randomUUID()}\n`,
-      );
-      const plan = `${dir}/plan.json`;
       // Two connected components: grep → (count, chunk → combine), and count of the context.
-      await Deno.writeTextFile(
-        plan,
-        JSON.stringify({
-          operations: [
-            { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
-            { op: "count", args: { input: "e" }, bind: "n" },
-            { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
-            { op: "combine", args: { inputs: ["c"], strategy: "json" }, bind: "j" },
-            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
-          ],
-          output: "j",
-        }),
-      );
+      const { context, plan } = await writeCase(dir, {
+        operations: [
+          { op: "grep", args: { input: "context", pattern: "(?i)error" }, bind: "e" },
+          { op: "count", args: { input: "e" }, bind: "n" },
+          { op: "chunk", args: { input: "e", n: 3 }, bind: "c" },
+          { op: "combine", args: { inputs: ["c"], strategy: "json" }, bind: "j" },
+          { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+        ],
+        output: "j",
+      });
       const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
       assertEquals(local.code, 0, local.stderr);
       const log = `${dir}/rounds`;
@@ -458,20 +459,14 @@ Deno.test({
   async fn() {
     const dir = await tempDir();
     try {
-      const context = `${dir}/ctx.log`;
-      await Deno.writeTextFile(context, `ERROR a\nok b ${crypto.randomUUID()}\n`);
-      const plan = `${dir}/plan.json`;
-      await Deno.writeTextFile(
-        plan,
-        JSON.stringify({
-          operations: [
-            { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
-            { op: "grep", args: { input: "context", pattern: "(unclosed" }, bind: "e" },
-            { op: "count", args: { input: "e" }, bind: "n" },
-            { op: "chunk", args: { input: "e", n: 2 }, bind: "c" },
-          ],
-        }),
-      );
+      const { context, plan } = await writeCase(dir, {
+        operations: [
+          { op: "count", args: { input: "context", mode: "words" }, bind: "w" },
+          { op: "grep", args: { input: "context", pattern: "(unclosed" }, bind: "e" },
+          { op: "count", args: { input: "e" }, bind: "n" },
+          { op: "chunk", args: { input: "e", n: 2 }, bind: "c" },
+        ],
+      }, `ERROR a\nok b ${crypto.randomUUID()}\n`);
       const local = await runCli(["exec", plan, "-c", context, "--no-cache"]);
       assertEquals(local.code, 2);
       assertMatch(local.stderr, /operation 2 \(grep\)/);
