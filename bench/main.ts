@@ -76,7 +76,9 @@ if (!values["no-write"] && !values.quick) {
   const path = `${ROOT}docs/performance.md`;
   await Deno.writeTextFile(path, await renderPage(sections));
   // In the project's own format, so `deno task ok` (fmt --check) passes on the new page.
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path] }).output();
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", `--config=${ROOT}deno.json`, path],
+  }).output();
   console.error(`wrote ${path}`);
 }
 Deno.exit(failedTargets > 0 ? 1 : 0);
