@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { lineParts } from "../../ops/line_parts.ts";
+import { type LineParts, lineParts } from "../../ops/line_parts.ts";
 import type { Operation } from "../../protocol/ops.ts";
-import type { Binding, Value } from "../../protocol/value.ts";
+import type { Binding, TextFileSource, Value } from "../../protocol/value.ts";
 import { lineAlignedSplits, readFilePieces } from "../file_pieces.ts";
 import type { PartRequest, PartResponse } from "./_parts_worker.ts";
 
@@ -44,21 +44,27 @@ export function runInParts(
   if (wanted < 2) return undefined;
   const ranges = lineAlignedSplits(source, wanted);
   if (ranges.length < 2) return undefined;
-  return runRanges(op, source, ranges, options.signal);
+  return runRanges(op, parts, source, ranges, options.signal);
 }
 
 async function runRanges(
   op: Operation,
-  source: NonNullable<Binding["source"]>,
+  parts: LineParts,
+  source: TextFileSource,
   ranges: [number, number][],
   signal?: AbortSignal,
 ): Promise<Value> {
-  const parts = lineParts(op)!;
   const workers = ranges.slice(1).map(() =>
     new Worker(new URL("./_parts_worker.ts", import.meta.url), { type: "module" })
   );
   const stop = () => workers.forEach((w) => w.terminate());
-  signal?.addEventListener("abort", stop, { once: true });
+  // One listener stops the workers and rejects every pending part.
+  const rejects: ((reason: unknown) => void)[] = [];
+  const onAbort = () => {
+    stop();
+    rejects.forEach((reject) => reject(signal?.reason));
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const pending = workers.map((worker, i) => {
       const [start, end] = ranges[i + 1];
@@ -69,7 +75,7 @@ async function runRanges(
           e.preventDefault();
           reject(new Error(`a parallel ${op.op} worker failed: ${e.message}`));
         };
-        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        rejects.push(reject);
         worker.postMessage({ op, source, start, end } satisfies PartRequest);
       });
     });
@@ -78,7 +84,7 @@ async function runRanges(
     const first = parts.part(op, readFilePieces(source, ranges[0][0], ranges[0][1]));
     return parts.merge([first, ...(await Promise.all(pending))]);
   } finally {
-    signal?.removeEventListener("abort", stop);
+    signal?.removeEventListener("abort", onAbort);
     stop();
   }
 }
