@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { hashText, hashTextPieces } from "../cache/hash.ts";
+import { hashText } from "../cache/hash.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Binding } from "../protocol/value.ts";
-import { fileTextBinding } from "./file_text.ts";
+import { fileTextBinding, piecewiseBinding } from "./file_text.ts";
 
 /** Where the contexts come from. */
 export interface ReadContextsOptions {
@@ -74,9 +74,7 @@ function textBinding(value: string): Binding {
 
 /** The joined context of several files: its pieces are the files' pieces under their headers. */
 function joined(files: LoadedFile[]): Binding {
-  let text: string | undefined;
-  let hash: string | undefined;
-  const pieces = function* (): Generator<string> {
+  return piecewiseBinding(function* (): Generator<string> {
     for (const f of files) {
       yield fileHeader(f.name);
       let last = "";
@@ -86,16 +84,7 @@ function joined(files: LoadedFile[]): Binding {
       }
       if (last !== "" && !last.endsWith("\n")) yield "\n";
     }
-  };
-  return {
-    get value() {
-      return (text ??= [...pieces()].join(""));
-    },
-    get hash() {
-      return (hash ??= text !== undefined ? hashText(text) : hashTextPieces(pieces()));
-    },
-    pieces: () => (text !== undefined ? [text] : pieces()),
-  };
+  });
 }
 
 async function loadFile(path: string, options: ReadContextsOptions): Promise<LoadedFile> {

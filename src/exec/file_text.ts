@@ -28,17 +28,41 @@ export { ContextFileChangedError, PIECE_BYTES } from "./file_pieces.ts";
  * ```
  */
 export function fileTextBinding(source: TextFileSource): Binding {
+  return piecewiseBinding(() => readFilePieces(source), {
+    whole: () => readWhole(source),
+    hash: () => bytesHashIfExact(source),
+    source,
+  });
+}
+
+/**
+ * A text binding over line-aligned `pieces` that are read again on each use: `value` is built
+ * (by `whole`, else by joining the pieces) and the hash computed (by `hash`, else from the
+ * pieces) the first time they are asked for; once `value` is built, it is the only piece.
+ */
+export function piecewiseBinding(
+  pieces: () => Iterable<string>,
+  options: {
+    /** The whole text, when there is a cheaper way than joining the pieces. */
+    whole?: () => string;
+    /** The text's hash, when there is a cheaper way than hashing the pieces (undefined: none). */
+    hash?: () => string | undefined;
+    source?: TextFileSource;
+  } = {},
+): Binding {
   let text: string | undefined;
   let hash: string | undefined;
   return {
     get value() {
-      return (text ??= readWhole(source));
+      return (text ??= options.whole?.() ?? [...pieces()].join(""));
     },
     get hash() {
-      return (hash ??= text !== undefined ? hashText(text) : hashFile(source));
+      return (hash ??= text !== undefined
+        ? hashText(text)
+        : options.hash?.() ?? hashTextPieces(pieces()));
     },
-    pieces: () => (text !== undefined ? [text] : readFilePieces(source)),
-    source,
+    pieces: () => (text !== undefined ? [text] : pieces()),
+    ...(options.source ? { source: options.source } : {}),
   };
 }
 
@@ -47,14 +71,6 @@ function readWhole(source: TextFileSource): string {
   const bytes = new Uint8Array(source.size);
   readExactly(file, bytes, source);
   return new TextDecoder().decode(bytes);
-}
-
-/**
- * The content hash, from the bytes when they are exactly the UTF-8 of the decoded text (valid
- * UTF-8 with no byte-order mark, which decoding drops), else from the decoded pieces.
- */
-function hashFile(source: TextFileSource): string {
-  return bytesHashIfExact(source) ?? hashTextPieces(readFilePieces(source));
 }
 
 /**
