@@ -30,3 +30,20 @@ export class BudgetExceededError extends Error {
     this.partial = options?.partial;
   }
 }
+
+/**
+ * A failure of the machinery rather than of the model's step: a broken sandbox, a failed Nix
+ * build, a context file that changed under the run, an unreachable provider. It is never handed
+ * back to the model as its mistake; the run ends with exit code 1. `component` says which part
+ * failed, for messages and traces.
+ */
+export class InfrastructureError extends Error {
+  /** Which part failed: `sandbox`, `nix`, `context`, `provider`, `cache`, ... */
+  readonly component: string;
+
+  constructor(component: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InfrastructureError";
+    this.component = component;
+  }
+}
