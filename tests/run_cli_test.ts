@@ -304,7 +304,7 @@ Deno.test("rlm run: missing key, unreachable endpoint and bad flags are one-line
     const noKey = await runCli(["run", "-q", "q", "-c", log], {
       env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
     });
-    assertEquals(noKey.code, 1, noKey.stderr);
+    assertEquals(noKey.code, 2, noKey.stderr);
     assertMatch(noKey.stderr.trim(), /^rlm: No API key for model "gpt-5-mini": set OPENAI_API_KEY/);
     const down = await runCli(
       ["run", "-q", "q", "-c", log, "--base-url", "http://127.0.0.1:9/v1"],

@@ -7,8 +7,9 @@ Deno.test("provider prefixes pick the endpoint and key; an explicit base URL win
   const env = { OPENAI_API_KEY: "sk-o", OPENROUTER_API_KEY: "sk-r" };
   assertEquals(resolveEndpoint("gpt-5-mini", { env }), {
     model: "gpt-5-mini",
-    baseUrl: undefined,
+    baseUrl: "https://api.openai.com/v1",
     apiKey: "sk-o",
+    keyVar: "OPENAI_API_KEY",
     provider: "openai",
   });
   assertEquals(
@@ -16,7 +17,7 @@ Deno.test("provider prefixes pick the endpoint and key; an explicit base URL win
     "https://openrouter.ai/api/v1",
   );
   assertEquals(resolveEndpoint("openrouter/qwen/qwen3", { env }).model, "qwen/qwen3");
-  assertEquals(resolveEndpoint("ollama/qwen3", { env: {} }).apiKey, "not-needed");
+  assertEquals(resolveEndpoint("ollama/qwen3", { env: {} }).apiKey, undefined);
   assertEquals(
     resolveEndpoint("vllm/m", { env: {}, baseUrl: "http://127.0.0.1:9999/v1" }).baseUrl,
     "http://127.0.0.1:9999/v1",
