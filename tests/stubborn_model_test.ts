@@ -193,9 +193,10 @@ Deno.test("a provider that never answers: --timeout ends the run, the best-answe
 
 Deno.test("a provider that drips its reply one byte at a time is cut off by --timeout", async () => {
   await withContext(async (path) => {
+    // 3 000 bytes of padding: at one byte per 200 ms the reply would take ten minutes.
     const body = JSON.stringify({
       choices: [{ message: { role: "assistant", content: '{"mode":"final","answer":"late"}' } }],
-    });
+    }).replace("{", "{" + " ".repeat(3000));
     await using server = startScriptedServer({ reply: () => ({ drip: body, everyMs: 200 }) });
     const result = await runCli([
       "run",
