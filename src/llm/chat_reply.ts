@@ -30,7 +30,7 @@ export type ChatReply = z.infer<typeof ChatReplySchema>;
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(parseChatReply({ choices: [null] }).ok, false);
  * ```
  */

@@ -63,7 +63,7 @@ export interface Endpoint {
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const e = resolveEndpoint("ollama/qwen3", { env: {} });
  * assertEquals([e.model, e.baseUrl, e.apiKey], ["qwen3", "http://localhost:11434/v1", undefined]);
  * ```
@@ -106,7 +106,7 @@ export function resolveEndpoint(
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(checkBaseUrl("http://127.0.0.1:8000/v1", "--base-url"), "http://127.0.0.1:8000/v1");
  * ```
  */

@@ -19,7 +19,7 @@ export interface LongTimeout {
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const timer = setLongTimeout(() => {}, 40 * 24 * 3600 * 1000); // 40 days
  * timer.clear();
  * assertEquals(typeof timer.clear, "function");

@@ -20,7 +20,7 @@ const MAX_CAUSES = 32;
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { OpError } from "../ops/op_error.ts";
  * assertEquals(isModelMistake(new OpError("grep", "pattern", "is empty")), true);
  * assertEquals(isModelMistake(new Error("The Nix build of op grep failed")), false);

@@ -53,7 +53,7 @@ export const SPARE_TURNS = 3;
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(maxTurns({ maxExplore: 20, maxCommits: 5 }), 28);
  * ```
  */
