@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { readContexts } from "../exec/context_files.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
+import { Budget } from "../loop/budget.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
@@ -108,20 +109,22 @@ export function execCommand(): Command {
             sandbox: runtime.sandbox,
           })
           : undefined;
+        // --timeout bounds a plan of pure ops too.
+        const budget = sub?.budget ?? new Budget({ timeoutMs: limits.timeoutMs });
         let result;
         try {
           result = await runPlan(plan, env, {
             executor: runtime.executor,
             ports: { subCall: sub?.port },
-            signal: sub?.budget.controller.signal,
+            signal: budget.controller.signal,
             onOp: (e) => {
               if (e.phase === "end" && e.cached) cached++;
             },
           });
         } catch (error) {
-          throw sub?.budget.exceeded ?? error;
+          throw budget.exceeded ?? error;
         } finally {
-          sub?.budget.dispose();
+          budget.dispose();
         }
         const { output, binding } = result;
         if (flags.json) {
