@@ -352,6 +352,11 @@ Deno.test("every bad flag value of rlm run and rlm exec is a one-line usage erro
       [["--max-depth", "11"], /Invalid --max-depth "11": give a whole number from [01] to 10/],
       [[], /Invalid RLM_MAX_DEPTH "deep"/, { RLM_MAX_DEPTH: "deep" }],
       [["--executor", "cloud"], /Unknown executor "cloud"/],
+      [["--eval-timeout", "3000000"], /Invalid --eval-timeout "3000000"/],
+      [["--eval-timeout", "-1"], /Invalid --eval-timeout/],
+      [["--eval-memory", "1.5"], /Invalid --eval-memory "1.5"/],
+      [["--eval-max-output", "0"], /Invalid --eval-max-output "0"/],
+      [[], /Invalid RLM_EVAL_TIMEOUT "soon"/, { RLM_EVAL_TIMEOUT: "soon" }],
       [[], /Unknown executor "cloud" \(from RLM_EXECUTOR\)/, { RLM_EXECUTOR: "cloud" }],
     ];
     // exec needs no model for a plan of pure ops, so it never reads OPENAI_BASE_URL.

@@ -123,14 +123,44 @@ export function modelFlag(flag: string | undefined, name: string, envVar: string
   return model.text;
 }
 
+/** Largest `--eval-timeout`, in seconds: a day. */
+export const MAX_EVAL_TIMEOUT_SEC = 24 * 3600;
+/** Largest `--eval-memory`, in MB. */
+export const MAX_EVAL_MEMORY_MB = 65_536;
+/** Largest `--eval-max-output`, in bytes: 1 GiB. */
+export const MAX_EVAL_OUTPUT = 1 << 30;
+
+/**
+ * The ranges of the eval limits (their meaning and defaults are the sandbox's): numbers past
+ * them would overflow a timer or exceed what a process can hold.
+ */
+function checkEvalFlags(
+  flags: { evalTimeout?: string; evalMemory?: string; evalMaxOutput?: string },
+) {
+  const timeout = fromEnvNamed(flags.evalTimeout, "--eval-timeout", "RLM_EVAL_TIMEOUT");
+  numFlag(timeout.name, timeout.text, MAX_EVAL_TIMEOUT_SEC);
+  const memory = fromEnvNamed(flags.evalMemory, "--eval-memory", "RLM_EVAL_MEMORY_MB");
+  intFlag(memory.name, memory.text, 0, 1, MAX_EVAL_MEMORY_MB);
+  const output = fromEnvNamed(flags.evalMaxOutput, "--eval-max-output", "RLM_EVAL_MAX_OUTPUT");
+  intFlag(output.name, output.text, 0, 1, MAX_EVAL_OUTPUT);
+}
+
 /**
  * Check the flags every command that runs ops takes, before anything is read or opened:
  * `--executor` (or `RLM_EXECUTOR`) is `local` or `nix`; `--cache-dir` (or `RLM_CACHE_DIR`) is
  * not empty and names a directory or a path that can become one.
  */
 export async function checkRuntimeFlags(
-  flags: { executor?: string; cacheDir?: string; cache: boolean },
+  flags: {
+    executor?: string;
+    cacheDir?: string;
+    cache: boolean;
+    evalTimeout?: string;
+    evalMemory?: string;
+    evalMaxOutput?: string;
+  },
 ): Promise<void> {
+  checkEvalFlags(flags);
   const executor = fromEnvNamed(flags.executor, "--executor", "RLM_EXECUTOR");
   if (executor.text !== undefined && executor.text !== "local" && executor.text !== "nix") {
     const from = executor.name === "RLM_EXECUTOR" ? " (from RLM_EXECUTOR)" : "";
