@@ -11,7 +11,14 @@ import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { callLimits, collect, fromEnv, intFlag } from "./_flags.ts";
+import {
+  callLimits,
+  collect,
+  fromEnv,
+  intFlag,
+  MAX_CONTEXT_BYTES_HELP,
+  maxContextBytes,
+} from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
@@ -26,6 +33,7 @@ interface ExecFlags {
   maxDepth?: string;
   maxParallel?: string;
   maxChildChars?: string;
+  maxContextBytes?: string;
   maxCost?: string;
   maxLlmCalls?: string;
   timeout?: string;
@@ -69,6 +77,7 @@ export function execCommand(): Command {
       )
       .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
       .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when sub-calls have cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
@@ -76,6 +85,7 @@ export function execCommand(): Command {
         const plan = parsePlan(await readPlanFile(planPath));
         const env = await readContexts(flags.context ?? [], {
           stdinIsTerminal: Deno.stdin.isTerminal(),
+          maxContextBytes: maxContextBytes(flags.maxContextBytes),
         });
         await using runtime = await openRuntime(runtimeOptions(flags));
         let cached = 0;
