@@ -16,6 +16,8 @@ export interface GatewayOptions {
   model: ModelPort;
   /** The cache; none with `--no-cache`. */
   store?: ResultStore;
+  /** The base URL requests go to (`--base-url`), part of the cache key; default per provider. */
+  baseUrl?: string;
   budget: Budget;
   /** `--max-parallel`: model calls in flight across the whole tree. */
   maxParallel: number;
@@ -43,7 +45,7 @@ export class Gateway {
     options: { signal?: AbortSignal; bypassBudget?: boolean } = {},
   ): Promise<ChatResponse> {
     const { store, budget, model } = this.#options;
-    const key = store ? modelCallKey(request) : undefined;
+    const key = store ? modelCallKey(request, this.#options.baseUrl) : undefined;
     let response = store && key ? await readCached(store, key) : undefined;
     if (response === undefined) {
       response = await this.#limiter.run(async () => {

@@ -36,14 +36,19 @@ export class NixResultStore implements ResultStore {
       if (!path || !(await Deno.stat(path).then(() => true, () => false))) return undefined;
       await this.#root(ns, key, path);
     }
-    return decodeEntry(await Deno.readFile(path));
+    // An index entry pointing at another key's result (copied, pulled) is a miss: the store path
+    // is named after its key, and the entry records it.
+    if (!path.endsWith(`-rlm-${ns}-${key}`)) return undefined;
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (!info?.isFile) return undefined;
+    return decodeEntry(await Deno.readFile(path), { ns, key });
   }
 
   async put(ns: StoreNamespace, key: string, value: Value): Promise<void> {
     const dir = await Deno.makeTempDir({ prefix: "rlm-nix-put-" });
     try {
       const file = `${dir}/rlm-${ns}-${key}`;
-      await Deno.writeFile(file, encodeEntry(value));
+      await Deno.writeFile(file, encodeEntry(value, { ns, key }));
       const add = await nix("nix-store", ["--add", file]);
       if (add.code !== 0) {
         throw new Error(`Cannot add a result to the Nix store: ${tail(add.stderr)}`);
