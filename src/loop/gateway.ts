@@ -8,6 +8,7 @@ import type { ResultStore } from "../cache/store.ts";
 import { Limiter } from "../llm/limiter.ts";
 import type { ChatRequest, ChatResponse, ModelPort } from "../llm/port.ts";
 import type { CallRecord } from "../protocol/trace.ts";
+import { recordMessages } from "../trace/call_messages.ts";
 import type { Budget } from "./budget.ts";
 import { modelCallKey } from "./model_call_key.ts";
 
@@ -70,7 +71,8 @@ export class Gateway {
       latency_ms: Math.round(response.latencyMs),
       cached: response.cached,
       retries: response.retries,
-      messages: request.messages,
+      // Only what is new since this conversation's previous call (trace version 2).
+      ...recordMessages(call, request.messages, response.content),
       reply: response.content,
     });
     this.#options.onCall?.(call, response);

@@ -10,8 +10,14 @@ export function defaultTracePath(now = new Date()): string {
   return `traces/${now.toISOString().replace(/[:.]/g, "-")}.json`;
 }
 
-/** Write `trace` to `path`; the file is either the old one or the whole new one, never half. */
+/**
+ * Write `trace` to `path`; the file is either the old one or the whole new one, never half. A
+ * `path` that is a folder is an error naming it (the caller warns; the run's answer stands).
+ */
 export async function writeTrace(path: string, trace: Trace): Promise<void> {
+  if ((await Deno.stat(path).catch(() => undefined))?.isDirectory) {
+    throw new Error(`Cannot write the trace to "${path}": it is a folder; give a file path`);
+  }
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   const tmp = `${path}.tmp-${crypto.randomUUID()}`;
