@@ -13,10 +13,28 @@ export interface NixIndexStats {
   rooted: number;
 }
 
-/** Everything under `dir` that is not a folder; `regular` says whether it is a plain file. */
-async function* files(dir: string): AsyncGenerator<{ path: string; regular: boolean }> {
+/** Whether each of `parts` below `dir` is a real folder (none is a symlink, which may lead out). */
+async function realFolders(dir: string, parts: string[]): Promise<boolean> {
+  let path = dir;
+  for (const part of parts) {
+    path = `${path}/${part}`;
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (!info?.isDirectory || info.isSymlink) return false;
+  }
+  return true;
+}
+
+/**
+ * Everything that is not a folder under `<dir>/nix/<part>`; `regular` says whether it is a plain
+ * file. Nothing when `nix` or `part` is not a real folder (a symlink is never walked through).
+ */
+async function* files(
+  dir: string,
+  part: string,
+): AsyncGenerator<{ path: string; regular: boolean }> {
+  if (!(await realFolders(dir, ["nix", part]))) return;
   // A walk without recursion, never following a symlink (a symlinked folder is not entered).
-  const folders = [dir];
+  const folders = [`${dir}/nix/${part}`];
   while (folders.length > 0) {
     const folder = folders.pop() as string;
     try {
@@ -41,20 +59,23 @@ function plausibleTarget(ns: string, key: string, target: string): boolean {
 
 /** Count the index and the roots; `undefined` when the Nix executor never ran with this dir. */
 export async function nixIndexStats(dir: string): Promise<NixIndexStats | undefined> {
-  if (!(await Deno.stat(`${dir}/nix`).then(() => true, () => false))) return undefined;
+  if (!(await realFolders(dir, ["nix"]))) return undefined;
   const indexed: Record<string, number> = {};
-  for await (const f of files(`${dir}/nix/index`)) {
+  for await (const f of files(dir, "index")) {
     if (!f.regular) continue;
     const ns = f.path.slice(`${dir}/nix/index/`.length).split("/")[0];
     indexed[ns] = (indexed[ns] ?? 0) + 1;
   }
   let rooted = 0;
-  for await (const _ of files(`${dir}/nix/roots`)) rooted++; // roots are symlinks
+  for await (const _ of files(dir, "roots")) rooted++; // roots are symlinks
   return { indexed, rooted };
 }
 
 /** Drop the index and the roots: the store paths become garbage for `nix-store --gc`. */
 export async function clearNixIndex(dir: string): Promise<void> {
+  const nix = await Deno.lstat(`${dir}/nix`).catch(() => undefined);
+  if (nix === undefined) return;
+  if (!nix.isDirectory || nix.isSymlink) return await Deno.remove(`${dir}/nix`); // unlinked only
   for (const part of ["index", "roots"]) {
     const path = `${dir}/nix/${part}`;
     const info = await Deno.lstat(path).catch(() => undefined);
@@ -76,7 +97,7 @@ export async function gcNixIndex(
 ): Promise<number> {
   const now = options.nowMs ?? Date.now();
   let dropped = 0;
-  for await (const { path: f, regular } of files(`${dir}/nix/index`)) {
+  for await (const { path: f, regular } of files(dir, "index")) {
     const [ns, , key] = f.slice(`${dir}/nix/index/`.length).split("/");
     const info = await Deno.lstat(f).catch(() => undefined);
     const target = regular && info?.isFile
@@ -88,7 +109,9 @@ export async function gcNixIndex(
       !(await Deno.stat(target).then(() => true, () => false));
     if (!old && !gone) continue;
     await Deno.remove(f).catch(() => {});
-    await Deno.remove(`${dir}/nix/roots/${ns}/${key}`).catch(() => {});
+    if (await realFolders(dir, ["nix", "roots", ns])) {
+      await Deno.remove(`${dir}/nix/roots/${ns}/${key}`).catch(() => {});
+    }
     dropped++;
   }
   return dropped;
