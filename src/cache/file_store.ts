@@ -83,7 +83,8 @@ export class FileStore implements ResultStore {
     }
     const value = decodeEntry(bytes, { ns, key });
     if (value === undefined) {
-      await Deno.remove(path).catch(() => {});
+      // Deleted only when no folder on the way is a symlink, which could lead out of the cache.
+      if (await this.#realFolders(ns, key)) await Deno.remove(path).catch(() => {});
       return undefined;
     }
     // Mark the entry used, for `rlm cache gc --older-than`.
@@ -107,6 +108,16 @@ export class FileStore implements ResultStore {
           "going on without storing results",
       );
     }
+  }
+
+  async #realFolders(ns: StoreNamespace, key: string): Promise<boolean> {
+    let path = this.location;
+    for (const part of [FILE_STORE_LAYOUT, ns, key.slice(0, 2)]) {
+      path = `${path}/${part}`;
+      const info = await Deno.lstat(path).catch(() => undefined);
+      if (!info?.isDirectory || info.isSymlink) return false;
+    }
+    return true;
   }
 
   #warnOnce(message: string): void {

@@ -215,3 +215,14 @@ Deno.test("stats, gc and clear cope with folders, FIFOs and symlinks pointing ou
   assertEquals(await Deno.readTextFile(`${outside}/precious`), "not rlm's");
   assertEquals(await Deno.lstat(`${dir}/v1`).then(() => true, () => false), false);
 });
+
+Deno.test("a corrupt entry behind a symlinked folder is a miss, and what is outside stays", async () => {
+  await using dir = await tempDir();
+  await using outside = await tempDir();
+  const store = await openFileStore(String(dir));
+  await Deno.mkdir(`${dir}/v1/op`, { recursive: true });
+  await Deno.symlink(String(outside), `${dir}/v1/op/ab`);
+  await Deno.writeTextFile(`${outside}/${KEY}`, "someone's file");
+  assertEquals(await store.get("op", KEY), undefined);
+  assertEquals(await Deno.readTextFile(`${outside}/${KEY}`), "someone's file");
+});
