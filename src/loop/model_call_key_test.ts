@@ -16,7 +16,15 @@ Deno.test("the model-call key includes the endpoint the request goes to", () => 
     modelCallKey({ ...request, model: "ollama/m" }, "http://10.0.0.1:11434/v1"),
   );
   // The same endpoint spelled with a trailing slash, or left to its default, is the same.
-  assertEquals(modelCallKey(request), modelCallKey(request, "https://api.openai.com/v1/"));
-  assertEquals(modelEndpoint("anthropic/claude"), "https://api.anthropic.com/v1");
+  assertEquals(
+    modelEndpoint(request.model, undefined, {}),
+    modelEndpoint(request.model, "https://api.openai.com/v1/"),
+  );
+  assertEquals(modelEndpoint("anthropic/claude", undefined, {}), "https://api.anthropic.com/v1");
+  // OPENAI_BASE_URL moves OpenAI's endpoint (and the key with it), not another provider's.
+  const env = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+  assertEquals(modelEndpoint("gpt-5-mini", undefined, env), "http://127.0.0.1:9/v1");
+  assertEquals(modelEndpoint("openai/gpt-5-mini", undefined, env), "http://127.0.0.1:9/v1");
+  assertEquals(modelEndpoint("ollama/q", undefined, env), "http://localhost:11434/v1");
   assertEquals(modelEndpoint("vllm/x", "http://h:1/v1"), "http://h:1/v1");
 });
