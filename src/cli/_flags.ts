@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { DEFAULT_MAX_CONTEXT_BYTES } from "../exec/context_files.ts";
 import { UsageError } from "../protocol/errors.ts";
 
 /** A flag, else its env var, else undefined (flags > env > defaults). */
@@ -68,13 +67,3 @@ export function callLimits(flags: {
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
   };
 }
-
-/** `--max-context-bytes` [RLM_MAX_CONTEXT_BYTES]: the most read from stdin, a pipe or a device. */
-export function maxContextBytes(flag: string | undefined): number {
-  const text = fromEnv(flag, "RLM_MAX_CONTEXT_BYTES");
-  return intFlag("--max-context-bytes", text, DEFAULT_MAX_CONTEXT_BYTES, 1);
-}
-
-/** The help line of `--max-context-bytes`. */
-export const MAX_CONTEXT_BYTES_HELP =
-  "most bytes read from stdin, a pipe or a device [RLM_MAX_CONTEXT_BYTES] (default: 4294967296)";

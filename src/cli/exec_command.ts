@@ -11,14 +11,8 @@ import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import {
-  callLimits,
-  collect,
-  fromEnv,
-  intFlag,
-  MAX_CONTEXT_BYTES_HELP,
-  maxContextBytes,
-} from "./_flags.ts";
+import { callLimits, collect, fromEnv, intFlag } from "./_flags.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */

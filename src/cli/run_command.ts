@@ -10,14 +10,8 @@ import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
 import { progressPrinter } from "./_progress.ts";
-import {
-  callLimits,
-  collect,
-  fromEnv,
-  intFlag as int,
-  MAX_CONTEXT_BYTES_HELP,
-  maxContextBytes,
-} from "./_flags.ts";
+import { callLimits, collect, fromEnv, intFlag as int } from "./_flags.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 interface RunFlags {
