@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { readContexts } from "../exec/context_files.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
@@ -12,7 +13,6 @@ import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { callLimits, collect, fromEnv, intFlag } from "./_flags.ts";
-import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
@@ -78,8 +78,8 @@ export function execCommand(): Command {
       .action(async (planPath: string, flags: ExecFlags) => {
         const plan = parsePlan(await readPlanFile(planPath));
         const env = await readContexts(flags.context ?? [], {
-          stdinIsTerminal: Deno.stdin.isTerminal(),
           maxContextBytes: maxContextBytes(flags.maxContextBytes),
+          stdinIsTerminal: Deno.stdin.isTerminal(),
         });
         await using runtime = await openRuntime(runtimeOptions(flags));
         let cached = 0;

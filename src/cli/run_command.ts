@@ -5,13 +5,13 @@
  */
 import { Command } from "commander";
 import { readContexts } from "../exec/context_files.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { rlm, type RlmResult } from "../loop/rlm.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
 import { progressPrinter } from "./_progress.ts";
 import { callLimits, collect, fromEnv, intFlag as int } from "./_flags.ts";
-import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 interface RunFlags {
