@@ -116,7 +116,7 @@ Deno.test("a file moved over -c FILE between two steps ends the run (exit 1) and
     }),
   );
   const again = await runCli(["exec", `${dir}/plan.json`, "-c", a, "--cache-dir", cache]);
-  assertEquals([again.code, again.stdout], [0, "one\ntwo\n\n"], again.stderr);
+  assertEquals([again.code, again.stdout], [0, "one\ntwo\n"], again.stderr);
 });
 
 Deno.test("entries that are folders or FIFOs, and an unwritable cache, never fail or hang exec", async () => {
