@@ -70,3 +70,31 @@ Deno.test("a Nix index entry pointing at another key's stored result is a miss",
   await Deno.writeFile(rightName, encodeEntry("the answer", { ns: "llm", key: KEY }));
   assertEquals(await store.get("llm", KEY), "the answer");
 });
+
+const hasNix =
+  new Deno.Command("nix-store", { args: ["--version"], stdout: "null", stderr: "null" })
+    .outputSync().success;
+
+Deno.test({
+  name: hasNix
+    ? "a Nix result that cannot be indexed (the cache dir is in the way) is a warning, not a failure"
+    : "a Nix result that cannot be indexed (skipped: nix-store is not installed)",
+  ignore: !hasNix,
+  async fn() {
+    const { NixResultStore } = await import("../exec/nix/nix_result_store.ts");
+    await using dir = await tempDir();
+    await Deno.writeTextFile(`${dir}/nix`, "a file where the index folder belongs");
+    const store = new NixResultStore(String(dir));
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(" "));
+    try {
+      await store.put("llm", KEY, "v1");
+      await store.put("llm", KEY, "v2");
+    } finally {
+      console.error = original;
+    }
+    assertEquals(errors.length, 1, errors.join("\n"));
+    assert(errors[0].startsWith("rlm: warning: cannot store a result"), errors[0]);
+  },
+});
