@@ -137,8 +137,13 @@ function reason(error: unknown): string {
  *
  * @example
  * ```ts
- * const store = await openFileStore(resolveCacheDir());
- * await store.put("op", key, ["a", "b"]);
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * const store = await openFileStore(dir);
+ * await store.put("op", "ab".repeat(32), ["a", "b"]);
+ * assertEquals(await store.get("op", "ab".repeat(32)), ["a", "b"]);
+ * assertEquals(await store.get("op", "cd".repeat(32)), undefined);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function openFileStore(

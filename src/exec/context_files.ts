@@ -44,8 +44,14 @@ interface LoadedFile {
  *
  * @example
  * ```ts
- * const vars = await readContexts(["a.log", "b.log"]);
- * vars.get("file_1")?.value; // the text of b.log
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.log`, "one\n");
+ * await Deno.writeTextFile(`${dir}/b.log`, "two\n");
+ * const vars = await readContexts([`${dir}/a.log`, `${dir}/b.log`]);
+ * assertEquals(vars.get("file_1")?.value, "two\n");
+ * assertEquals(vars.get("context")?.value, `=== FILE ${dir}/a.log ===\none\n=== FILE ${dir}/b.log ===\ntwo\n`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readContexts(

@@ -20,9 +20,10 @@ import {
   PIECE_BYTES,
   readExactly,
   readFilePieces,
+  snapshotOf,
 } from "./file_pieces.ts";
 
-export { ContextFileChangedError, PIECE_BYTES, snapshotOf } from "./file_pieces.ts";
+export { ContextFileChangedError, PIECE_BYTES, snapshotOf };
 
 /**
  * A text binding over the regular file `source.path`.
@@ -34,9 +35,17 @@ export { ContextFileChangedError, PIECE_BYTES, snapshotOf } from "./file_pieces.
  *
  * @example
  * ```ts
- * const info = await Deno.stat("big.log");
- * const b = fileTextBinding({ path: "big.log", size: info.size, mtime: info.mtime?.getTime() ?? null });
- * for (const piece of b.pieces!()) console.log(piece.length); // no 200 MB string is built
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "line\n".repeat(1000));
+ * using file = await Deno.open(path);
+ * const b = fileTextBinding(snapshotOf(path, file.statSync()));
+ * // The pieces stream the file: no single string of it is built.
+ * assertEquals([...b.pieces!()].join(""), "line\n".repeat(1000));
+ * await Deno.writeTextFile(path, "other\n"); // changed under the run: the next read refuses it
+ * let refused = false;
+ * try { [...b.pieces!()]; } catch (e) { refused = e instanceof ContextFileChangedError; }
+ * assertEquals(refused, true);
  * ```
  */
 export function fileTextBinding(source: TextFileSource): Binding {
