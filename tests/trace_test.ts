@@ -364,7 +364,7 @@ Deno.test("rlm trace view reads a trace nested 20 000 calls deep (no recursion o
 
 Deno.test({
   name: hasChromium
-    ? "a trace nested 20 000 calls deep opens in Chromium and rolls up its totals"
+    ? "a trace nested 20 000 calls deep, or 150 000 wide, opens in Chromium and rolls up its totals"
     : "a deep trace in Chromium (skipped: /usr/bin/chromium is not installed)",
   ignore: !hasChromium,
   async fn() {
@@ -393,6 +393,18 @@ Deno.test({
       assertMatch(await page.locator("#tree .row").first().innerText(), /40000 tok/);
       await page.locator("#tree .row button.toggle").first().click();
       assertEquals(await page.locator("#tree .kids > .node").count(), 1);
+
+      // As wide as it is deep: the root's timeline of 150 000 sub-calls once spread them all as
+      // arguments of Math.min, past the stack's limit.
+      const wide = deepTrace(1);
+      const only = wide.root!.children;
+      for (let id = 1; id <= 150_000; id++) {
+        only.push({ ...wide.root!, id, kind: "direct", depth: 1, started_ms: id, children: [] });
+      }
+      await Deno.writeTextFile(`${dir}/wide.html`, renderTraceHtml(wide));
+      await page.goto(`file://${dir}/wide.html`);
+      assertEquals(errors, [], "no script error on a wide trace");
+      assertMatch(await page.locator("#details").innerText(), /Timeline of sub-calls/);
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });

@@ -64,7 +64,7 @@ export function fullMessages(calls: readonly ModelCallRecord[], index: number): 
   const out: TraceMessage[] = [];
   for (let k = chain.length - 1; k >= 0; k--) {
     const m = calls[chain[k]];
-    out.push(...m.messages);
+    for (const message of m.messages) out.push(message);
     if (k > 0) out.push({ role: "assistant", content: m.reply });
   }
   return out;
