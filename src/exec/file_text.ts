@@ -28,10 +28,10 @@ export { ContextFileChangedError, PIECE_BYTES, snapshotOf };
 /**
  * A text binding over the regular file `source.path`.
  *
- * Every read of the whole file (its pieces, its text, its hash) digests the bytes as they are
- * read, and every read after the first must give the same digest: a file rewritten in place
- * without a visible change of size or times is still noticed, before an op's result built on the
- * new bytes could be cached under the old bytes' hash.
+ * Every read of the whole file (its pieces, its text, its hash) after the hash or the text was
+ * first read digests the bytes as they are read, and must give the same digest as that first
+ * read: a file rewritten in place without a visible change of size or times is still noticed,
+ * before an op's result built on the new bytes could be cached under the old bytes' hash.
  *
  * @example
  * ```ts
@@ -54,7 +54,11 @@ export function fileTextBinding(source: TextFileSource): Binding {
     if (digest === undefined) digest = seen;
     else if (seen !== digest) throw new ContextFileChangedError(source.path, "was modified");
   };
-  return piecewiseBinding(() => digestedPieces(source, settle), {
+  // Pieces are digested once there is a digest to compare with (the hash, or the whole text, was
+  // read): a run without the cache, which never hashes, streams without the cost.
+  const pieces = () =>
+    digest === undefined ? readFilePieces(source) : digestedPieces(source, settle);
+  return piecewiseBinding(pieces, {
     whole: () => readWhole(source, settle),
     hash: () => {
       const read = digestBytes(source);
