@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { readContexts } from "../exec/context_files.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { rlm, type RlmResult } from "../loop/rlm.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
@@ -24,6 +25,7 @@ interface RunFlags {
   maxCommits?: string;
   maxParallel?: string;
   maxChildChars?: string;
+  maxContextBytes?: string;
   maxCost?: string;
   maxLlmCalls?: string;
   timeout?: string;
@@ -68,6 +70,7 @@ export function runCommand(): Command {
         "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
       )
       .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when the run has cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
@@ -103,7 +106,10 @@ async function runAction(flags: RunFlags): Promise<void> {
     : flags.trace === true
     ? defaultTracePath()
     : flags.trace;
-  const env = await readContexts(flags.context ?? [], { stdinIsTerminal: Deno.stdin.isTerminal() });
+  const env = await readContexts(flags.context ?? [], {
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    maxContextBytes: maxContextBytes(flags.maxContextBytes),
+  });
   await using runtime = await openRuntime(runtimeOptions(flags));
   const progress = flags.verbose ? progressPrinter() : undefined;
   if (progress && runtime.sandbox) console.error(`eval: ${runtime.sandbox.description}`);
