@@ -2,13 +2,15 @@
  * `rlm cache gc`: trim the file store.
  *
  * Always removes temp files left by writers that died (older than an hour, so a live writer is
- * never disturbed) and entries that fail verification. With `olderThanDays`, removes entries
+ * never disturbed), entries that fail verification (corrupt, or stored under another key than
+ * their path's), and junk where entries belong (folders, FIFOs, symlinks: unlinked, never
+ * followed). With `olderThanDays`, removes entries
  * not used (read or written) for that long; with `maxBytes`, then removes the least recently
  * used entries until the store fits.
  *
  * @module
  */
-import { type EntryFile, entryFiles } from "./_entries.ts";
+import { type EntryFile, entryFiles, removeJunk } from "./_entries.ts";
 import { decodeEntry } from "./file_store.ts";
 import { gcNixIndex } from "./nix_index_maintenance.ts";
 
@@ -28,6 +30,8 @@ export interface GcReport {
   removedBytes: number;
   removedTemp: number;
   removedCorrupt: number;
+  /** Junk where entries belong: folders, FIFOs, symlinks. */
+  removedJunk: number;
   /** Nix index entries (and roots) dropped: stale, or unused for `olderThanDays`. */
   removedNixEntries: number;
   keptEntries: number;
@@ -44,6 +48,7 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
     removedBytes: 0,
     removedTemp: 0,
     removedCorrupt: 0,
+    removedJunk: 0,
     removedNixEntries: 0,
     keptEntries: 0,
     keptBytes: 0,
@@ -55,14 +60,19 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
     report.removedBytes += e.bytes;
   };
   for await (const e of entryFiles(dir)) {
-    if (e.temp) {
+    if (e.kind === "junk") {
+      await removeJunk(e.path);
+      report.removedJunk++;
+      continue;
+    }
+    if (e.kind === "temp") {
       if (now - e.usedMs > HOUR) {
         await Deno.remove(e.path).catch(() => {});
         report.removedTemp++;
       }
       continue;
     }
-    if (decodeEntry(await Deno.readFile(e.path)) === undefined) {
+    if (!(await verifies(e))) {
       await Deno.remove(e.path).catch(() => {});
       report.removedCorrupt++;
       continue;
@@ -89,4 +99,10 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
   report.keptEntries = kept.length;
   report.keptBytes = kept.reduce((n, e) => n + e.bytes, 0);
   return report;
+}
+
+/** Whether the entry file reads back as the value stored under its own path's key. */
+async function verifies(e: EntryFile): Promise<boolean> {
+  const bytes = await Deno.readFile(e.path).catch(() => undefined);
+  return bytes !== undefined && decodeEntry(bytes, { ns: e.ns, key: e.name }) !== undefined;
 }

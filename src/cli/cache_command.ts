@@ -34,6 +34,11 @@ export function cacheCommand(): Command {
       if (stats.tempFiles > 0) {
         console.log(`  ${stats.tempFiles} unfinished temp files (rlm cache gc removes them)`);
       }
+      if (stats.junk > 0) {
+        console.log(
+          `  ${stats.junk} folders, FIFOs or symlinks where entries belong (rlm cache gc removes them)`,
+        );
+      }
       if (stats.nix) {
         const n = stats.nix.indexed;
         console.log(
@@ -67,7 +72,8 @@ export function cacheCommand(): Command {
       });
       console.log(
         `removed ${report.removedEntries} entries (${formatBytes(report.removedBytes)}), ` +
-          `${report.removedCorrupt} corrupt, ${report.removedTemp} unfinished, ${report.removedNixEntries} nix index entries; ` +
+          `${report.removedCorrupt} corrupt, ${report.removedTemp} unfinished, ${report.removedJunk} not entries, ` +
+          `${report.removedNixEntries} nix index entries; ` +
           `kept ${report.keptEntries} entries (${formatBytes(report.keptBytes)}) in ${dir}`,
       );
     });

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { readContexts } from "../exec/context_files.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { Budget } from "../loop/budget.ts";
@@ -34,6 +35,7 @@ interface ExecFlags {
   maxDepth?: string;
   maxParallel?: string;
   maxChildChars?: string;
+  maxContextBytes?: string;
   maxCost?: string;
   maxLlmCalls?: string;
   timeout?: string;
@@ -80,6 +82,7 @@ export function execCommand(): Command {
       )
       .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
       .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when sub-calls have cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
@@ -93,6 +96,7 @@ export function execCommand(): Command {
         const options = runtimeOptions(flags);
         const plan = parsePlan(await readPlanFile(planPath));
         const env = await readContexts(flags.context ?? [], {
+          maxContextBytes: maxContextBytes(flags.maxContextBytes),
           stdinIsTerminal: Deno.stdin.isTerminal(),
         });
         await using runtime = await openRuntime(options);

@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { readContexts } from "../exec/context_files.ts";
+import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { rlm, type RlmResult } from "../loop/rlm.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
@@ -34,6 +35,7 @@ interface RunFlags {
   maxCommits?: string;
   maxParallel?: string;
   maxChildChars?: string;
+  maxContextBytes?: string;
   maxCost?: string;
   maxLlmCalls?: string;
   timeout?: string;
@@ -78,6 +80,7 @@ export function runCommand(): Command {
         "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
       )
       .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when the run has cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
@@ -121,7 +124,10 @@ async function runAction(flags: RunFlags): Promise<void> {
     : flags.trace === true
     ? defaultTracePath()
     : flags.trace;
-  const env = await readContexts(flags.context ?? [], { stdinIsTerminal: Deno.stdin.isTerminal() });
+  const env = await readContexts(flags.context ?? [], {
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    maxContextBytes: maxContextBytes(flags.maxContextBytes),
+  });
   await using runtime = await openRuntime(options);
   const progress = flags.verbose ? progressPrinter() : undefined;
   if (progress && runtime.sandbox) console.error(`eval: ${runtime.sandbox.description}`);
@@ -207,7 +213,7 @@ async function saveTrace(path: string, trace: Trace): Promise<boolean> {
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    console.error(`rlm: warning: cannot write the trace to ${path}: ${reason.split("\n")[0]}`);
+    console.error(`rlm: warning: the trace was not written: ${reason.split("\n")[0]}`);
     return false;
   }
 }

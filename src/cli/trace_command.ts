@@ -27,9 +27,9 @@ export function traceCommand(): Command {
         throw new UsageError(`Cannot read trace "${path}": ${reason}`);
       }
       const version = (raw as { version?: unknown })?.version;
-      if (version !== TRACE_VERSION) {
+      if (version !== TRACE_VERSION && version !== 1) {
         throw new UsageError(
-          `"${path}" is not an rlm trace of version ${TRACE_VERSION} (version: ${
+          `"${path}" is not an rlm trace of version 1 or ${TRACE_VERSION} (version: ${
             JSON.stringify(version ?? null)
           })`,
         );

@@ -4,14 +4,20 @@
  *
  * A regular file is not read here: it is bound as a text read on demand (`fileTextBinding`),
  * so line-by-line ops stream it and a plan that needs no cache never hashes it. Standard input
- * and pipes can be read only once, so they are read into memory now.
+ * (`-`, `/dev/stdin`, `/dev/fd/0`), pipes and devices can be read only once, so they are read
+ * into memory now, up to `maxContextBytes`.
  *
  * @module
  */
-import { hashText } from "../cache/hash.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Binding } from "../protocol/value.ts";
-import { fileTextBinding, piecewiseBinding } from "./file_text.ts";
+import { fileTextBinding, PIECE_BYTES, piecewiseBinding, snapshotOf } from "./file_text.ts";
+
+/** The default of `--max-context-bytes`: the most read from one pipe, device or stdin (4 GiB). */
+export const DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024 ** 3;
+
+/** Paths that name this process's standard input. */
+const STDIN_PATHS = new Set(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
 
 /** Where the contexts come from. */
 export interface ReadContextsOptions {
@@ -19,6 +25,12 @@ export interface ReadContextsOptions {
   stdin?: ReadableStream<Uint8Array>;
   /** Whether stdin is a terminal (then there is nothing to read: an error, not a hang). */
   stdinIsTerminal?: boolean;
+  /**
+   * The most bytes read from one context that is not a regular file (stdin, a pipe, a device);
+   * more is a `UsageError`. `--max-context-bytes`.
+   * @default {DEFAULT_MAX_CONTEXT_BYTES}
+   */
+  maxContextBytes?: number;
 }
 
 interface LoadedFile {
@@ -32,8 +44,14 @@ interface LoadedFile {
  *
  * @example
  * ```ts
- * const vars = await readContexts(["a.log", "b.log"]);
- * vars.get("file_1")?.value; // the text of b.log
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.log`, "one\n");
+ * await Deno.writeTextFile(`${dir}/b.log`, "two\n");
+ * const vars = await readContexts([`${dir}/a.log`, `${dir}/b.log`]);
+ * assertEquals(vars.get("file_1")?.value, "two\n");
+ * assertEquals(vars.get("context")?.value, `=== FILE ${dir}/a.log ===\none\n=== FILE ${dir}/b.log ===\ntwo\n`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readContexts(
@@ -41,7 +59,7 @@ export async function readContexts(
   options: ReadContextsOptions = {},
 ): Promise<Map<string, Binding>> {
   const wanted = paths.length === 0 ? ["-"] : paths;
-  if (wanted.filter((p) => p === "-").length > 1) {
+  if (wanted.filter((p) => STDIN_PATHS.has(p)).length > 1) {
     throw new UsageError("Standard input can be given as a context (-c -) only once");
   }
   const files: LoadedFile[] = [];
@@ -61,17 +79,6 @@ export function fileHeader(name: string): string {
   return `=== FILE ${name} ===\n`;
 }
 
-/** A text in memory whose hash is computed the first time it is read. */
-function textBinding(value: string): Binding {
-  let hash: string | undefined;
-  return {
-    value,
-    get hash() {
-      return (hash ??= hashText(value));
-    },
-  };
-}
-
 /** The joined context of several files: its pieces are the files' pieces under their headers. */
 function joined(files: LoadedFile[]): Binding {
   return piecewiseBinding(function* (): Generator<string> {
@@ -88,48 +95,93 @@ function joined(files: LoadedFile[]): Binding {
 }
 
 async function loadFile(path: string, options: ReadContextsOptions): Promise<LoadedFile> {
-  if (path === "-") {
-    return { name: "<stdin>", binding: textBinding(decoder.decode(await readStdin(options))) };
+  const limit = options.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+  if (STDIN_PATHS.has(path)) {
+    if (options.stdinIsTerminal) {
+      throw new UsageError(
+        "No context given: pass -c FILE, or pipe the context into standard input",
+      );
+    }
+    const stream = options.stdin ?? Deno.stdin.readable;
+    return { name: "<stdin>", binding: bytesBinding(await readBounded(stream, path, limit)) };
   }
+  let file: Deno.FsFile;
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    file = await Deno.open(path, { read: true });
   } catch (error) {
     throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
-  }
-  if (info.isDirectory) {
-    throw new UsageError(`Cannot read context file "${path}": it is a directory`);
-  }
-  if (!info.isFile) {
-    // A pipe or device (e.g. -c <(zcat x.gz)) can be read once only: read it now.
-    return { name: path, binding: textBinding(await readOnce(path)) };
   }
   try {
-    // Fail now, not in the middle of a plan, when the file cannot be opened.
-    (await Deno.open(path, { read: true })).close();
+    info = await file.stat();
+    if (info.isDirectory) {
+      throw new UsageError(`Cannot read context file "${path}": it is a directory`);
+    }
+    if (!info.isFile) {
+      // A pipe or device (e.g. -c <(zcat x.gz)) can be read once only: read it now.
+      return { name: path, binding: bytesBinding(await readBounded(file.readable, path, limit)) };
+    }
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
+  } finally {
+    try {
+      file.close();
+    } catch { /* closed by its stream */ }
   }
-  const binding = fileTextBinding({ path, size: info.size, mtime: info.mtime?.getTime() ?? null });
-  return { name: path, binding };
+  return { name: path, binding: fileTextBinding(snapshotOf(path, info)) };
 }
 
-const decoder = new TextDecoder();
-
-async function readOnce(path: string): Promise<string> {
+/** Read `stream` to its end, failing once it passes `limit` bytes. */
+async function readBounded(
+  stream: ReadableStream<Uint8Array>,
+  name: string,
+  limit: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    return decoder.decode(await Deno.readFile(path));
+    for await (const chunk of stream) {
+      total += chunk.length;
+      if (total > limit) {
+        throw new UsageError(
+          `Context "${name}" is larger than --max-context-bytes (${limit} bytes): ` +
+            "raise the limit (or RLM_MAX_CONTEXT_BYTES), or save it to a file and pass that",
+        );
+      }
+      chunks.push(chunk);
+    }
   } catch (error) {
-    throw new UsageError(`Cannot read context file "${path}": ${describe(error)}`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`Cannot read context "${name}": ${describe(error)}`);
   }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return bytes;
 }
 
-async function readStdin(options: ReadContextsOptions): Promise<Uint8Array> {
-  if (options.stdinIsTerminal) {
-    throw new UsageError("No context given: pass -c FILE, or pipe the context into standard input");
-  }
-  const stream = options.stdin ?? Deno.stdin.readable;
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** A text held as bytes in memory: decoded in line-aligned pieces, or whole when asked for. */
+function bytesBinding(bytes: Uint8Array): Binding {
+  return piecewiseBinding(function* (): Generator<string> {
+    const decoder = new TextDecoder();
+    for (let at = 0; at < bytes.length;) {
+      let end = Math.min(bytes.length, at + PIECE_BYTES);
+      if (end < bytes.length) {
+        const nl = bytes.lastIndexOf(0x0a, end - 1);
+        end = nl >= at ? nl + 1 : Math.max(end, bytes.indexOf(0x0a, end) + 1 || bytes.length);
+      }
+      const piece = decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length });
+      if (piece !== "") yield piece;
+      at = end;
+    }
+    const rest = decoder.decode();
+    if (rest !== "") yield rest;
+  }, { whole: () => new TextDecoder().decode(bytes) });
 }
 
 function describe(error: unknown): string {

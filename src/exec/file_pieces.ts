@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { InfrastructureError } from "../protocol/errors.ts";
 import type { TextFileSource } from "../protocol/value.ts";
 
 /**
@@ -14,32 +15,70 @@ import type { TextFileSource } from "../protocol/value.ts";
 export const PIECE_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
-/** Thrown when a context file changed in a way that would mix two versions of it. */
-export class ContextFileChangedError extends Error {
+/**
+ * Thrown when a context file is no longer the file rlm first saw (another file moved over it, or
+ * it grew, shrank or was modified): reading on would mix two versions of it, or cache one under
+ * the other's hash. An infrastructure failure: the run ends with exit 1.
+ */
+export class ContextFileChangedError extends InfrastructureError {
   /** The file. */
   readonly path: string;
   constructor(path: string, what: string) {
     super(
-      `Context file "${path}" ${what} while rlm was reading it; copy it to a file that stays put and pass that`,
+      "context",
+      `Context file "${path}" ${what} while rlm was running; copy it to a file that stays put and pass that`,
     );
     this.name = "ContextFileChangedError";
     this.path = path;
   }
 }
 
-/**
- * Open the file, checking it still holds the bytes of `source`: a file that grew kept its first
- * `size` bytes (a log being appended to); one that shrank or was rewritten in place did not.
- */
+/** The `TextFileSource` of an open file, as it is now (the snapshot every later read must match). */
+export function snapshotOf(path: string, info: Deno.FileInfo): TextFileSource {
+  return {
+    path,
+    size: info.size,
+    mtime: info.mtime?.getTime() ?? null,
+    dev: info.dev,
+    ino: info.ino,
+    ctime: info.ctime?.getTime() ?? null,
+  };
+}
+
+/** What changed between `source` and the file's status `now`, or undefined when nothing did. */
+function changeOf(source: TextFileSource, now: Deno.FileInfo): string | undefined {
+  if (
+    (source.dev !== undefined && now.dev !== source.dev) ||
+    (source.ino !== undefined && now.ino !== source.ino)
+  ) {
+    return "was replaced by another file";
+  }
+  if (now.size < source.size) return "shrank";
+  if (now.size > source.size) return "grew";
+  if ((now.mtime?.getTime() ?? null) !== source.mtime) return "was modified";
+  if (source.ctime !== undefined && (now.ctime?.getTime() ?? null) !== source.ctime) {
+    return "was modified";
+  }
+  return undefined;
+}
+
+/** Fail unless the open `file` is still exactly the file of `source` (device, inode, size, times). */
+export function checkSource(file: Deno.FsFile, source: TextFileSource): void {
+  const what = changeOf(source, file.statSync());
+  if (what !== undefined) throw new ContextFileChangedError(source.path, what);
+}
+
+/** Open the file, checking it is still the file of `source`; check again after reading it. */
 export function openSource(source: TextFileSource): Deno.FsFile {
-  const file = Deno.openSync(source.path, { read: true });
+  let file: Deno.FsFile;
   try {
-    const now = file.statSync();
-    const mtime = now.mtime?.getTime() ?? null;
-    if (now.size < source.size) throw new ContextFileChangedError(source.path, "shrank");
-    if (now.size === source.size && mtime !== source.mtime) {
-      throw new ContextFileChangedError(source.path, "was rewritten");
-    }
+    file = Deno.openSync(source.path, { read: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new ContextFileChangedError(source.path, "was removed");
+  }
+  try {
+    checkSource(file, source);
   } catch (error) {
     file.close();
     throw error;
@@ -47,7 +86,7 @@ export function openSource(source: TextFileSource): Deno.FsFile {
   return file;
 }
 
-/** Fill `buffer` from the file, or fail: the file holds at least the snapshot's bytes. */
+/** Fill `buffer` from the file, or fail: the file holds the snapshot's bytes. */
 export function readExactly(file: Deno.FsFile, buffer: Uint8Array, source: TextFileSource): void {
   let filled = 0;
   while (filled < buffer.length) {
@@ -66,8 +105,26 @@ export function* readFilePieces(
   source: TextFileSource,
   start = 0,
   end = source.size,
+  onBytes?: (bytes: Uint8Array) => void,
 ): Generator<string> {
   using file = openSource(source);
+  let done = false;
+  try {
+    yield* decodePieces(file, source, start, end, onBytes);
+    done = true;
+  } finally {
+    // Also when the reader stopped early: the bytes it saw were the snapshot's.
+    if (!done) checkSource(file, source);
+  }
+}
+
+function* decodePieces(
+  file: Deno.FsFile,
+  source: TextFileSource,
+  start: number,
+  end: number,
+  onBytes?: (bytes: Uint8Array) => void,
+): Generator<string> {
   if (start > 0) file.seekSync(start, Deno.SeekMode.Start);
   const decoder = new TextDecoder("utf-8", { ignoreBOM: start > 0 });
   // Room for one piece plus the unfinished line carried over from the previous one.
@@ -83,7 +140,10 @@ export function* readFilePieces(
     }
     const want = Math.min(PIECE_BYTES, left);
     readExactly(file, buffer.subarray(carry, carry + want), source);
+    onBytes?.(buffer.subarray(carry, carry + want));
     left -= want;
+    // The last bytes are read: check the file before the reader sees them.
+    if (left === 0) checkSource(file, source);
     const filled = carry + want;
     const cut = left === 0 ? filled : buffer.lastIndexOf(NEWLINE, filled - 1) + 1;
     if (cut > 0) {
@@ -94,6 +154,7 @@ export function* readFilePieces(
       carry = filled;
     }
   }
+  if (end <= start) checkSource(file, source);
   const rest = decoder.decode();
   if (rest !== "") yield rest;
 }
@@ -124,6 +185,7 @@ export function lineAlignedSplits(source: TextFileSource, parts: number): [numbe
     if (at >= source.size) break;
     if (at > bounds[bounds.length - 1]) bounds.push(at);
   }
+  checkSource(file, source);
   bounds.push(source.size);
   return bounds.slice(1).map((e, i) => [bounds[i], e]);
 }

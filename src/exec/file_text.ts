@@ -3,36 +3,79 @@
  * stream it in pieces, the whole string is built only if some op asks for it, and the content
  * hash is computed from the bytes the first time a cache key needs it.
  *
- * The file is taken as it was when it was opened: later reads stop at that size, so a log that
- * grows while rlm runs reads the same bytes every time; one that shrinks or is rewritten in
- * place is an error, never a mix of two versions.
+ * The file is taken as it was when it was first opened (device, inode, size, times): a file
+ * that is then replaced, appended to, truncated or rewritten is an error on the next read
+ * (`ContextFileChangedError`, an infrastructure failure), never a mix of two versions.
  *
  * @module
  */
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { hashText, hashTextPieces, TEXT_HASH_PREFIX } from "../cache/hash.ts";
+import { hashText, hashTextBytes, hashTextPieces, TEXT_HASH_PREFIX } from "../cache/hash.ts";
 import type { Binding, TextFileSource } from "../protocol/value.ts";
-import { openSource, PIECE_BYTES, readExactly, readFilePieces } from "./file_pieces.ts";
+import {
+  checkSource,
+  ContextFileChangedError,
+  openSource,
+  PIECE_BYTES,
+  readExactly,
+  readFilePieces,
+  snapshotOf,
+} from "./file_pieces.ts";
 
-export { ContextFileChangedError, PIECE_BYTES } from "./file_pieces.ts";
+export { ContextFileChangedError, PIECE_BYTES, snapshotOf };
 
 /**
  * A text binding over the regular file `source.path`.
  *
+ * Every read of the whole file (its pieces, its text, its hash) after the hash or the text was
+ * first read digests the bytes as they are read, and must give the same digest as that first
+ * read: a file rewritten in place without a visible change of size or times is still noticed,
+ * before an op's result built on the new bytes could be cached under the old bytes' hash.
+ *
  * @example
  * ```ts
- * const info = await Deno.stat("big.log");
- * const b = fileTextBinding({ path: "big.log", size: info.size, mtime: info.mtime?.getTime() ?? null });
- * for (const piece of b.pieces!()) console.log(piece.length); // no 200 MB string is built
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "line\n".repeat(1000));
+ * using file = await Deno.open(path);
+ * const b = fileTextBinding(snapshotOf(path, file.statSync()));
+ * // The pieces stream the file: no single string of it is built.
+ * assertEquals([...b.pieces!()].join(""), "line\n".repeat(1000));
+ * await Deno.writeTextFile(path, "other\n"); // changed under the run: the next read refuses it
+ * let refused = false;
+ * try { [...b.pieces!()]; } catch (e) { refused = e instanceof ContextFileChangedError; }
+ * assertEquals(refused, true);
  * ```
  */
 export function fileTextBinding(source: TextFileSource): Binding {
-  return piecewiseBinding(() => readFilePieces(source), {
-    whole: () => readWhole(source),
-    hash: () => bytesHashIfExact(source),
+  let digest: string | undefined;
+  const settle = (seen: string) => {
+    if (digest === undefined) digest = seen;
+    else if (seen !== digest) throw new ContextFileChangedError(source.path, "was modified");
+  };
+  // Pieces are digested once there is a digest to compare with (the hash, or the whole text, was
+  // read): a run without the cache, which never hashes, streams without the cost.
+  const pieces = () =>
+    digest === undefined ? readFilePieces(source) : digestedPieces(source, settle);
+  return piecewiseBinding(pieces, {
+    whole: () => readWhole(source, settle),
+    hash: () => {
+      const read = digestBytes(source);
+      settle(read.digest);
+      return read.exact ? read.digest : undefined;
+    },
     source,
   });
+}
+
+function* digestedPieces(
+  source: TextFileSource,
+  settle: (digest: string) => void,
+): Generator<string> {
+  const h = createHash("sha256").update(TEXT_HASH_PREFIX);
+  yield* readFilePieces(source, 0, source.size, (bytes) => h.update(bytes));
+  settle(h.digest("hex"));
 }
 
 /**
@@ -66,10 +109,12 @@ export function piecewiseBinding(
   };
 }
 
-function readWhole(source: TextFileSource): string {
+function readWhole(source: TextFileSource, settle: (digest: string) => void): string {
   using file = openSource(source);
   const bytes = new Uint8Array(source.size);
   readExactly(file, bytes, source);
+  checkSource(file, source);
+  settle(hashTextBytes(bytes));
   return new TextDecoder().decode(bytes);
 }
 
@@ -78,10 +123,20 @@ function readWhole(source: TextFileSource): string {
  * UTF-8 of the decoded text (invalid UTF-8, or a byte-order mark). Exported for tests.
  */
 export function bytesHashIfExact(source: TextFileSource): string | undefined {
+  const read = digestBytes(source);
+  return read.exact ? read.digest : undefined;
+}
+
+/**
+ * The digest of the file's bytes (hashed as text bytes, so it is the text hash when `exact`), and
+ * whether they are exactly the UTF-8 of the decoded text.
+ */
+function digestBytes(source: TextFileSource): { digest: string; exact: boolean } {
   const h = createHash("sha256").update(TEXT_HASH_PREFIX);
   using file = openSource(source);
   // One piece plus up to 3 bytes of a character cut at the previous piece's end.
   const buffer = new Uint8Array(PIECE_BYTES + 3);
+  let exact = true;
   let carry = 0;
   let left = source.size;
   for (let first = true; left > 0; first = false) {
@@ -90,15 +145,16 @@ export function bytesHashIfExact(source: TextFileSource): string | undefined {
     left -= want;
     const end = carry + want;
     if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
-      return undefined;
+      exact = false;
     }
     const cut = left === 0 ? end : end - unfinishedTail(buffer, end);
-    if (!isUtf8(buffer.subarray(0, cut))) return undefined;
+    if (exact && !isUtf8(buffer.subarray(0, cut))) exact = false;
     h.update(buffer.subarray(0, cut));
     buffer.copyWithin(0, cut, end);
     carry = end - cut;
   }
-  return h.digest("hex");
+  checkSource(file, source);
+  return { digest: h.digest("hex"), exact };
 }
 
 /** How many bytes at the end of `bytes[0..end)` begin a UTF-8 character that is not complete. */

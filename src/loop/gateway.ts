@@ -8,6 +8,7 @@ import type { ResultStore } from "../cache/store.ts";
 import { Limiter } from "../llm/limiter.ts";
 import type { ChatRequest, ChatResponse, ModelPort } from "../llm/port.ts";
 import type { CallRecord } from "../protocol/trace.ts";
+import { recordMessages } from "../trace/call_messages.ts";
 import type { Budget } from "./budget.ts";
 import { modelCallKey } from "./model_call_key.ts";
 
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   model: ModelPort;
   /** The cache; none with `--no-cache`. */
   store?: ResultStore;
+  /** The base URL requests go to (`--base-url`), part of the cache key; default per provider. */
+  baseUrl?: string;
   budget: Budget;
   /** `--max-parallel`: model calls in flight across the whole tree. */
   maxParallel: number;
@@ -43,7 +46,7 @@ export class Gateway {
     options: { signal?: AbortSignal; bypassBudget?: boolean } = {},
   ): Promise<ChatResponse> {
     const { store, budget, model } = this.#options;
-    const key = store ? modelCallKey(request) : undefined;
+    const key = store ? modelCallKey(request, this.#options.baseUrl) : undefined;
     let response = store && key ? await readCached(store, key) : undefined;
     if (response === undefined) {
       response = await this.#limiter.run(async () => {
@@ -68,7 +71,8 @@ export class Gateway {
       latency_ms: Math.round(response.latencyMs),
       cached: response.cached,
       retries: response.retries,
-      messages: request.messages,
+      // Only what is new since this conversation's previous call (trace version 2).
+      ...recordMessages(call, request.messages, response.content),
       reply: response.content,
     });
     this.#options.onCall?.(call, response);

@@ -42,6 +42,7 @@ export async function planSubCalls(
     model: options.modelPort ??
       createOpenAIModel({ baseUrl: options.baseUrl, pricing: await loadPricing() }),
     store: options.store,
+    baseUrl: options.baseUrl,
     budget,
     maxParallel: options.maxParallel,
   });

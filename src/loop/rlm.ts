@@ -112,6 +112,7 @@ export async function rlm(options: RlmOptions): Promise<RlmResult> {
   const gateway = new Gateway({
     model: port,
     store: options.store,
+    baseUrl: options.baseUrl,
     budget,
     maxParallel: options.maxParallel ?? 8,
     onCall: options.onModelCall,

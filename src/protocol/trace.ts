@@ -5,8 +5,11 @@
  */
 import { z } from "zod";
 
-/** Version of the trace format. */
-export const TRACE_VERSION = 1;
+/**
+ * Version of the trace format. 2: a model call records only the messages new since the call it
+ * `extends` (see docs/reference/trace.md).
+ */
+export const TRACE_VERSION = 2;
 
 /** One model request and its response. */
 export const ModelCallRecordSchema = z.object({
@@ -17,6 +20,12 @@ export const ModelCallRecordSchema = z.object({
   latency_ms: z.number(),
   cached: z.boolean(),
   retries: z.number(),
+  /**
+   * The index (in the same call's `model_calls`) of the earlier model call this one continues:
+   * its whole conversation is that call's, then that call's reply, then `messages`.
+   */
+  extends: z.number().int().nonnegative().optional(),
+  /** The messages sent: all of them, or with `extends` only those after the extended call's reply. */
   messages: z.array(z.object({ role: z.string(), content: z.string() })),
   reply: z.string(),
 });
@@ -68,30 +77,82 @@ export interface CallRecord {
   children: CallRecord[];
 }
 
-/** A call record, recursively. */
-export const CallRecordSchema: z.ZodType<CallRecord> = z.lazy(() =>
-  z.object({
-    id: z.number(),
-    kind: z.enum(["root", "rlm", "direct"]),
-    depth: z.number(),
-    model: z.string(),
-    query: z.string(),
-    context_chars: z.number(),
-    spawned_by: z.object({ op: z.string(), item: z.number().optional(), of: z.number().optional() })
-      .optional(),
-    started_ms: z.number(),
-    ended_ms: z.number().optional(),
-    answer: z.string().optional(),
-    error: z.string().optional(),
-    steps: z.array(StepRecordSchema),
-    model_calls: z.array(ModelCallRecordSchema),
-    children: z.array(CallRecordSchema),
-  })
-);
+/** The fields of one call record; `children` are checked one by one, by `CallRecordSchema`. */
+const CallFieldsSchema = z.object({
+  id: z.number(),
+  kind: z.enum(["root", "rlm", "direct"]),
+  depth: z.number(),
+  model: z.string(),
+  query: z.string(),
+  context_chars: z.number(),
+  spawned_by: z.object({ op: z.string(), item: z.number().optional(), of: z.number().optional() })
+    .optional(),
+  started_ms: z.number(),
+  ended_ms: z.number().optional(),
+  answer: z.string().optional(),
+  error: z.string().optional(),
+  steps: z.array(StepRecordSchema),
+  model_calls: z.array(ModelCallRecordSchema).superRefine((calls, ctx) => {
+    calls.forEach((m, i) => {
+      if (m.extends !== undefined && m.extends >= i) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "extends"],
+          message: `must be the index of an earlier model call (below ${i})`,
+        });
+      }
+    });
+  }),
+  children: z.array(z.unknown()),
+});
+
+/**
+ * A call record and its sub-calls. Checked with an explicit stack, not by recursion, so a tree
+ * 20 000 calls deep parses like a flat one.
+ */
+export const CallRecordSchema: z.ZodType<CallRecord> = z.unknown().transform((raw, ctx) => {
+  interface Pending {
+    raw: unknown;
+    /** Where it sits, for messages: the parent's entry and its index among the children. */
+    parent?: Pending;
+    index: number;
+    put: (c: CallRecord) => void;
+  }
+  const pathOf = (p: Pending): (string | number)[] => {
+    const path: (string | number)[] = [];
+    for (let at: Pending | undefined = p; at?.parent; at = at.parent) {
+      path.unshift("children", at.index);
+    }
+    return path;
+  };
+  let root: CallRecord | undefined;
+  const stack: Pending[] = [{ raw, index: 0, put: (c) => (root = c) }];
+  while (stack.length > 0) {
+    const next = stack.pop() as Pending;
+    const parsed = CallFieldsSchema.safeParse(next.raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({
+          code: "custom",
+          message: issue.message,
+          path: [...pathOf(next), ...issue.path],
+        });
+      }
+      return z.NEVER;
+    }
+    const call: CallRecord = { ...parsed.data, children: [] };
+    next.put(call);
+    parsed.data.children.forEach((child, i) =>
+      stack.push({ raw: child, parent: next, index: i, put: (c) => (call.children[i] = c) })
+    );
+  }
+  return root as CallRecord;
+}) as unknown as z.ZodType<CallRecord>;
 
 /** A whole trace. */
 export const TraceSchema = z.object({
-  version: z.literal(TRACE_VERSION),
+  /** `TRACE_VERSION` when written; version 1 (every model call's messages whole) still reads. */
+  version: z.union([z.literal(1), z.literal(TRACE_VERSION)]),
   rlm_version: z.string(),
   started_at: z.string(),
   duration_ms: z.number(),

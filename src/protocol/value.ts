@@ -25,6 +25,10 @@ export interface TextFileSource {
   readonly size: number;
   /** Its modification time then (ms), to notice a rewrite. */
   readonly mtime: number | null;
+  /** Its device, inode and status-change time (ms) then: another file moved over it is noticed. */
+  readonly dev?: number;
+  readonly ino?: number | null;
+  readonly ctime?: number | null;
 }
 
 /** A value bound to a variable, with its content hash (hex sha256, see `hashValue`). */

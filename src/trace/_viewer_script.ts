@@ -25,23 +25,51 @@ const money = (c) => (c === null ? "cost unknown" : "$" + c.toFixed(4));
 const ms = (v) => (v >= 1000 ? (v / 1000).toFixed(2) + " s" : Math.round(v) + " ms");
 const short = (s, n = 80) => (s.length > n ? s.slice(0, n) + "…" : s);
 
-// Roll up cost, tokens, calls and cache hits per subtree.
+// Roll up cost, tokens, calls and cache hits per subtree: a post-order walk with an explicit
+// stack, so a tree 20 000 calls deep does not overflow the browser's stack.
 const byId = new Map();
-function rollup(call) {
-  byId.set(call.id, call);
-  let cost = 0, unknown = false, tokens = 0, calls = 0, hits = 0;
-  for (const m of call.model_calls) {
-    if (m.cached) { hits++; continue; }
-    calls++;
-    tokens += m.prompt_tokens + m.completion_tokens;
-    if (m.cost_usd === null) unknown = true; else cost += m.cost_usd;
+function rollup(root) {
+  const order = [];
+  const stack = [root];
+  while (stack.length) {
+    const call = stack.pop();
+    byId.set(call.id, call);
+    order.push(call);
+    for (const child of call.children) stack.push(child);
   }
-  for (const child of call.children) {
-    const r = rollup(child);
-    cost += r.cost; unknown ||= r.unknown; tokens += r.tokens; calls += r.calls; hits += r.hits;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const call = order[i];
+    let cost = 0, unknown = false, tokens = 0, calls = 0, hits = 0;
+    for (const m of call.model_calls) {
+      if (m.cached) { hits++; continue; }
+      calls++;
+      tokens += m.prompt_tokens + m.completion_tokens;
+      if (m.cost_usd === null) unknown = true; else cost += m.cost_usd;
+    }
+    for (const child of call.children) {
+      const r = child._sum;
+      cost += r.cost; unknown ||= r.unknown; tokens += r.tokens; calls += r.calls; hits += r.hits;
+    }
+    call._sum = { cost, unknown, tokens, calls, hits };
   }
-  call._sum = { cost, unknown, tokens, calls, hits };
-  return call._sum;
+  return root._sum;
+}
+
+// The whole conversation of model call i (trace version 2 records only what is new since the
+// call it "extends"), rebuilt with a loop.
+function conversation(calls, index) {
+  const chain = [];
+  for (let i = index; i !== undefined; i = calls[i].extends) {
+    if (chain.length > calls.length || !(i >= 0 && i < calls.length)) break;
+    chain.push(i);
+  }
+  const out = [];
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const m = calls[chain[k]];
+    for (const msg of m.messages) out.push(msg);
+    if (k > 0) out.push({ role: "assistant", content: m.reply });
+  }
+  return out;
 }
 
 function header() {
@@ -127,7 +155,7 @@ function show(call, row) {
       d.addEventListener("toggle", () => {
         if (!d.open || d.dataset.filled) return;
         d.dataset.filled = "1";
-        for (const msg of m.messages) d.append($("div", { class: "msg " + msg.role }, $("b", {}, msg.role), $("pre", {}, msg.content)));
+        for (const msg of conversation(call.model_calls, i)) d.append($("div", { class: "msg " + msg.role }, $("b", {}, msg.role), $("pre", {}, msg.content)));
         d.append($("div", { class: "msg assistant" }, $("b", {}, "reply"), $("pre", {}, m.reply)));
       });
       panel.append(d);
@@ -137,8 +165,12 @@ function show(call, row) {
 
 function timeline(call) {
   const kids = call.children;
-  const start = Math.min(...kids.map((k) => k.started_ms));
-  const end = Math.max(...kids.map((k) => k.ended_ms ?? k.started_ms));
+  // Loops, not Math.min(...list): spreading 200 000 children as arguments overflows the stack.
+  let start = Infinity, end = -Infinity;
+  for (const k of kids) {
+    start = Math.min(start, k.started_ms);
+    end = Math.max(end, k.ended_ms ?? k.started_ms);
+  }
   const span = Math.max(1, end - start);
   const box = $("div", { class: "timeline" });
   for (const k of kids.slice(0, 2000)) {

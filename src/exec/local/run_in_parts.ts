@@ -8,7 +8,7 @@
 import { type LineParts, lineParts } from "../../ops/line_parts.ts";
 import type { Operation } from "../../protocol/ops.ts";
 import type { Binding, TextFileSource, Value } from "../../protocol/value.ts";
-import { lineAlignedSplits, readFilePieces } from "../file_pieces.ts";
+import { lineAlignedSplits, openSource, readFilePieces } from "../file_pieces.ts";
 import type { PartRequest, PartResponse } from "./_parts_worker.ts";
 
 /** Options of `runInParts`. */
@@ -82,7 +82,12 @@ async function runRanges(
     // Keep every rejection handled while this thread scans the first range.
     pending.forEach((p) => p.catch(() => {}));
     const first = parts.part(op, readFilePieces(source, ranges[0][0], ranges[0][1]));
-    return parts.merge([first, ...(await Promise.all(pending))]);
+    // A part that failed because the file changed says so (a worker's error is a plain message).
+    const rest = await Promise.all(pending).catch((error) => {
+      openSource(source).close();
+      throw error;
+    });
+    return parts.merge([first, ...rest]);
   } finally {
     signal?.removeEventListener("abort", onAbort);
     stop();

@@ -93,7 +93,7 @@ Deno.test("a file rewritten before a parallel scan fails with a message that nam
           minPartBytes: 1,
         }),
       Error,
-      "was rewritten",
+      "was modified",
     );
   });
 });

@@ -22,6 +22,7 @@ export class NixResultStore implements ResultStore {
   readonly #index: StoreIndex;
   readonly #roots: string;
   #byName?: Map<string, string>;
+  #warned = false;
 
   constructor(cacheDir: string) {
     this.location = `${NIX_STORE_DIR} (index: ${cacheDir}/nix)`;
@@ -36,14 +37,37 @@ export class NixResultStore implements ResultStore {
       if (!path || !(await Deno.stat(path).then(() => true, () => false))) return undefined;
       await this.#root(ns, key, path);
     }
-    return decodeEntry(await Deno.readFile(path));
+    // An index entry pointing at another key's result (copied, pulled) is a miss: the store path
+    // is named after its key, and the entry records it.
+    if (!path.endsWith(`-rlm-${ns}-${key}`)) return undefined;
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (!info?.isFile) return undefined;
+    return decodeEntry(await Deno.readFile(path), { ns, key });
   }
 
+  /**
+   * Store `value`. A result that cannot be stored (a full disk, a read-only cache dir) is a
+   * warning on stderr, once per store, and the run goes on without it.
+   */
   async put(ns: StoreNamespace, key: string, value: Value): Promise<void> {
+    try {
+      await this.#put(ns, key, value);
+    } catch (error) {
+      if (this.#warned) return;
+      this.#warned = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(
+        `rlm: warning: cannot store a result in ${this.location} (${reason.split("\n")[0]}); ` +
+          "going on without storing results",
+      );
+    }
+  }
+
+  async #put(ns: StoreNamespace, key: string, value: Value): Promise<void> {
     const dir = await Deno.makeTempDir({ prefix: "rlm-nix-put-" });
     try {
       const file = `${dir}/rlm-${ns}-${key}`;
-      await Deno.writeFile(file, encodeEntry(value));
+      await Deno.writeFile(file, encodeEntry(value, { ns, key }));
       const add = await nix("nix-store", ["--add", file]);
       if (add.code !== 0) {
         throw new Error(`Cannot add a result to the Nix store: ${tail(add.stderr)}`);
