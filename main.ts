@@ -1,13 +1,17 @@
 /**
  * The `rlm` command line: the only place that exits the process or maps errors to exit codes.
  *
- * Exit codes (SPEC §2): 0 answered; 1 failed; 2 bad usage or bad input; 3 a budget ran out.
+ * Exit codes (docs/reference/cli.md): 0 answered; 1 the machinery failed (an
+ * `InfrastructureError`: sandbox, Nix, provider, a changed context file) or anything unexpected;
+ * 2 bad usage or bad input (`UsageError`, an `OpError` that is not caused by a failure of the
+ * machinery); 3 a budget ran out (`BudgetExceededError`).
  *
  * @module
  */
 import { Command, CommanderError } from "commander";
-import { BudgetExceededError, UsageError } from "./src/protocol/errors.ts";
+import { BudgetExceededError, InfrastructureError, UsageError } from "./src/protocol/errors.ts";
 import { OpError } from "./src/ops/op_error.ts";
+import { isModelMistake } from "./src/loop/model_mistake.ts";
 import { VERSION } from "./src/version.ts";
 import { execCommand } from "./src/cli/exec_command.ts";
 import { benchCommand } from "./src/cli/bench_command.ts";
@@ -42,9 +46,10 @@ function program(): Command {
 
 /** Map an error to an exit code and a one-line message. */
 function classify(error: unknown): { code: number; message: string } {
-  if (error instanceof UsageError || error instanceof OpError) {
+  if (error instanceof UsageError || (error instanceof OpError && isModelMistake(error))) {
     return { code: 2, message: error.message };
   }
+  if (error instanceof InfrastructureError) return { code: 1, message: error.message };
   if (error instanceof BudgetExceededError) return { code: 3, message: error.message };
   if (error instanceof Error) return { code: 1, message: error.message };
   return { code: 1, message: String(error) };

@@ -1,11 +1,17 @@
 import { createOpenAIModel, loadPricing, rlm } from "../mod.ts";
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import {
   isRootRequest,
   lastUserMessage,
+  type ReceivedRequest,
   startScriptedServer,
   turnsSoFar,
 } from "./fixtures/scripted_server.ts";
+import type { Executor } from "../src/exec/executor.ts";
+import { maxTurns } from "../src/loop/run_rlm.ts";
+import type { SandboxPort } from "../src/ops/types.ts";
+import { BudgetExceededError, InfrastructureError } from "../src/protocol/errors.ts";
+import { SandboxExceptionError, SandboxRuntimeError } from "../src/sandbox/sandbox_errors.ts";
 
 async function modelFor(url: string) {
   return createOpenAIModel({ baseUrl: url, pricing: await loadPricing(), retryBaseMs: 1 });
@@ -134,4 +140,104 @@ Deno.test("root requests stay small on a 5 MB context, whatever the model asks t
     server.requests[1].messages.at(-1)?.content.includes("3,000,000 chars"),
     "the full size is stated",
   );
+});
+
+/** A root that runs one eval, then answers with what it was told. */
+function evalThenTell(r: ReceivedRequest) {
+  return turnsSoFar(r) === 0
+    ? step({ mode: "explore", operation: { op: "eval", args: { code: "print(1)" } } })
+    : step({ mode: "final", answer: lastUserMessage(r).slice(0, 200) });
+}
+
+const sandboxThat = (error: Error): SandboxPort => ({
+  identity: "fake",
+  run: () => Promise.reject(error),
+});
+
+Deno.test("only the model's own mistakes go back to it: a Python exception does, a broken sandbox does not", async () => {
+  await using server = startScriptedServer({ reply: evalThenTell });
+  const model = await modelFor(server.url);
+  const told = await rlm({
+    query: "q",
+    context: "x",
+    modelPort: model,
+    sandbox: sandboxThat(new SandboxExceptionError("ZeroDivisionError: division by zero")),
+  });
+  assert(told.answer.includes("ZeroDivisionError"), told.answer);
+  for (
+    const broken of [
+      new SandboxRuntimeError("the sandbox process exited with signal SIGSEGV"),
+      new InfrastructureError("sandbox", "cannot start the sandbox"),
+    ]
+  ) {
+    const before = server.requests.length;
+    const error = await rlm({
+      query: "q",
+      context: "x",
+      modelPort: model,
+      sandbox: sandboxThat(broken),
+    })
+      .then(() => undefined, (e) => e);
+    assert(error instanceof InfrastructureError, String(error));
+    assertEquals(error.component, "sandbox");
+    assertEquals(server.requests.length - before, 1, "the model was not asked to fix it");
+  }
+});
+
+Deno.test("a failed Nix build (a plain executor failure) ends the run as an InfrastructureError", async () => {
+  await using server = startScriptedServer({
+    reply: (r) =>
+      turnsSoFar(r) === 0
+        ? step({ mode: "explore", operation: { op: "count", args: { input: "context" } } })
+        : step({ mode: "final", answer: "the model went on" }),
+  });
+  const executor: Executor = {
+    name: "nix",
+    run: (tasks) =>
+      Promise.resolve(tasks.map(() => ({
+        ok: false as const,
+        error: new Error("The Nix build of op count (/nix/store/x.drv) failed: builder crashed"),
+        ms: 1,
+      }))),
+  };
+  const error = await rlm({
+    query: "q",
+    context: "x",
+    modelPort: await modelFor(server.url),
+    executor,
+  })
+    .then(() => undefined, (e) => e);
+  assert(error instanceof InfrastructureError, String(error));
+  assertMatch(error.message, /The Nix build of op count/);
+  assertEquals(server.requests.length, 1);
+});
+
+Deno.test("after a time budget runs out, the best-answer request has its own deadline", async () => {
+  await using server = startScriptedServer({ reply: () => ({ hang: true }) });
+  const error = await rlm({
+    query: "q",
+    context: "x",
+    modelPort: await modelFor(server.url),
+    timeoutMs: 200,
+  }).then(() => undefined, (e) => e);
+  assert(error instanceof BudgetExceededError, String(error));
+  assertEquals(error.budget, "timeout");
+  assertEquals(error.partial, undefined);
+  assertEquals(server.requests.length, 2);
+});
+
+Deno.test("a root that never gives a final answer ends with the turns budget after maxTurns() + 1 requests", async () => {
+  await using server = startScriptedServer({
+    reply: () => step({ mode: "explore", operation: { op: "count", args: { input: "context" } } }),
+  });
+  const error = await rlm({
+    query: "q",
+    context: "x",
+    modelPort: await modelFor(server.url),
+    maxExplore: 4,
+    maxCommits: 2,
+  }).then(() => undefined, (e) => e);
+  assert(error instanceof BudgetExceededError, String(error));
+  assertEquals(error.budget, "turns");
+  assert(server.requests.length <= maxTurns({ maxExplore: 4, maxCommits: 2 }) + 1);
 });

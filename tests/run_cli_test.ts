@@ -304,7 +304,7 @@ Deno.test("rlm run: missing key, unreachable endpoint and bad flags are one-line
     const noKey = await runCli(["run", "-q", "q", "-c", log], {
       env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
     });
-    assertEquals(noKey.code, 1, noKey.stderr);
+    assertEquals(noKey.code, 2, noKey.stderr);
     assertMatch(noKey.stderr.trim(), /^rlm: No API key for model "gpt-5-mini": set OPENAI_API_KEY/);
     const down = await runCli(
       ["run", "-q", "q", "-c", log, "--base-url", "http://127.0.0.1:9/v1"],
@@ -321,5 +321,126 @@ Deno.test("rlm run: missing key, unreachable endpoint and bad flags are one-line
     const noQuery = await runCli(["run", "-c", log]);
     assertEquals(noQuery.code, 2);
     assertMatch(noQuery.stderr, /required option '-q, --query/);
+  });
+});
+
+Deno.test("every bad flag value of rlm run and rlm exec is a one-line usage error, exit 2", async () => {
+  await withLog(10, async (dir, log) => {
+    await Deno.writeTextFile(`${dir}/file`, "x");
+    await Deno.writeTextFile(`${dir}/plan.json`, '{"operations":[{"op":"count","args":{}}]}');
+    const cases: [string[], RegExp, Record<string, string>?][] = [
+      [["--base-url", "not a url"], /Invalid --base-url "not a url"/],
+      [["--base-url", ""], /Invalid --base-url ""/],
+      [["--base-url", "ftp://127.0.0.1/v1"], /Invalid --base-url/],
+      [["--cache-dir", `${dir}/file`], /Invalid --cache-dir .*not a directory/],
+      [["--cache-dir", `${dir}/file/sub`], /Invalid --cache-dir .*not a directory/],
+      [["--cache-dir", ""], /Invalid --cache-dir ""/],
+      [[], /Invalid RLM_CACHE_DIR/, { RLM_CACHE_DIR: `${dir}/file` }],
+      [["--timeout", "0"], /Invalid --timeout "0"/],
+      [["--timeout", "-1"], /Invalid --timeout "-1"/],
+      [["--timeout", "1e400"], /Invalid --timeout/],
+      [["--timeout", "Infinity"], /Invalid --timeout/],
+      [["--timeout", "40000000"], /Invalid --timeout .*at most 31536000/],
+      [["--max-cost", "-0.5"], /Invalid --max-cost/],
+      [["--max-cost", "0x10"], /Invalid --max-cost/],
+      [["--max-llm-calls", "0"], /Invalid --max-llm-calls "0"/],
+      [["--max-llm-calls", "2.5"], /Invalid --max-llm-calls/],
+      [["--max-parallel", "0"], /Invalid --max-parallel "0"/],
+      [["--max-parallel", "100000"], /Invalid --max-parallel/],
+      [[], /Invalid RLM_MAX_PARALLEL "many"/, { RLM_MAX_PARALLEL: "many" }],
+      [["--max-child-chars", "1e3x"], /Invalid --max-child-chars/],
+      [["--max-depth", "11"], /Invalid --max-depth "11": give a whole number from [01] to 10/],
+      [[], /Invalid RLM_MAX_DEPTH "deep"/, { RLM_MAX_DEPTH: "deep" }],
+      [["--executor", "cloud"], /Unknown executor "cloud"/],
+      [["--eval-timeout", "3000000"], /Invalid --eval-timeout "3000000"/],
+      [["--eval-timeout", "-1"], /Invalid --eval-timeout/],
+      [["--eval-memory", "1.5"], /Invalid --eval-memory "1.5"/],
+      [["--eval-max-output", "0"], /Invalid --eval-max-output "0"/],
+      [[], /Invalid RLM_EVAL_TIMEOUT "soon"/, { RLM_EVAL_TIMEOUT: "soon" }],
+      [[], /Unknown executor "cloud" \(from RLM_EXECUTOR\)/, { RLM_EXECUTOR: "cloud" }],
+    ];
+    // exec needs no model for a plan of pure ops, so it never reads OPENAI_BASE_URL.
+    const runOnly: typeof cases = [
+      [[], /Invalid OPENAI_BASE_URL "nope"/, { OPENAI_BASE_URL: "nope" }],
+      [["--max-explore", "1.5"], /Invalid --max-explore "1.5"/],
+      [["--max-explore", "0x10"], /Invalid --max-explore "0x10"/],
+      [["--max-commits", "1001"], /Invalid --max-commits "1001"/],
+      [[], /Invalid RLM_MAX_EXPLORE/, { RLM_MAX_EXPLORE: "-3" }],
+      [["-m", ""], /Invalid --model ""/],
+      [["--child-model", " "], /Invalid --child-model/],
+    ];
+    const env = { OPENAI_API_KEY: "sk-test" };
+    for (const [flags, pattern, extra] of [...cases, ...runOnly]) {
+      const r = await runCli(["run", "-q", "q", "-c", log, ...flags], {
+        env: { ...env, ...extra },
+      });
+      assertEquals(r.code, 2, `${flags.join(" ")}: ${r.stderr}`);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assertMatch(r.stderr, pattern);
+    }
+    for (const [flags, pattern, extra] of cases) {
+      const r = await runCli(["exec", `${dir}/plan.json`, "-c", log, ...flags], {
+        env: { ...env, ...extra },
+      });
+      assertEquals(r.code, 2, `exec ${flags.join(" ")}: ${r.stderr}`);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assertMatch(r.stderr, pattern);
+    }
+  });
+});
+
+Deno.test("a --timeout past setTimeout's 24.8-day limit is a real deadline, not an instant one", async () => {
+  await withLog(10, async (_dir, log) => {
+    await using server = startScriptedServer({
+      reply: (r) =>
+        turnsSoFar(r) === 0
+          ? { content: '{"mode":"explore","operation":{"op":"count","args":{"input":"context"}}}' }
+          : { content: '{"mode":"final","answer":"in time"}', delayMs: 50 },
+    });
+    const r = await runCli([
+      "run",
+      "-q",
+      "q",
+      "-c",
+      log,
+      "--base-url",
+      server.url,
+      "--no-cache",
+      "--timeout",
+      "3000000",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout, "in time\n");
+  });
+});
+
+Deno.test("SIGTERM says a trace was written only when one was", async () => {
+  await withLog(10, async (dir, log) => {
+    await using server = startScriptedServer({ reply: () => ({ hang: true }) });
+    for (const trace of [[], ["--trace", `${dir}/t.json`]]) {
+      const before = server.requests.length;
+      const args = ["run", "-q", "q", "-c", log, "--base-url", server.url, "--no-cache", ...trace];
+      const [cmd, ...rest] = await rlmArgv(args);
+      const child = new Deno.Command(cmd, {
+        args: rest,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1" },
+      }).spawn();
+      for (let i = 0; i < 600 && server.requests.length === before; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill("SIGTERM");
+      const out = await child.output();
+      const stderr = new TextDecoder().decode(out.stderr).trim();
+      assertEquals(out.code, 1, stderr);
+      if (trace.length === 0) assertEquals(stderr, "rlm: Interrupted");
+      else {
+        assertEquals(stderr, `rlm: Interrupted; the trace so far was written to ${dir}/t.json`);
+        const written = TraceSchema.parse(JSON.parse(await Deno.readTextFile(`${dir}/t.json`)));
+        assertEquals(written.status, "interrupted");
+      }
+    }
   });
 });

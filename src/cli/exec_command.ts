@@ -8,11 +8,19 @@ import { readContexts } from "../exec/context_files.ts";
 import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
+import { Budget } from "../loop/budget.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { callLimits, collect, fromEnv, intFlag } from "./_flags.ts";
+import {
+  baseUrlFlag,
+  callLimits,
+  checkRuntimeFlags,
+  collect,
+  depthFlag,
+  modelFlag,
+} from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 /** Options `rlm exec` takes. */
@@ -64,7 +72,10 @@ export function execCommand(): Command {
         "-m, --model <name>",
         "model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: gpt-5-mini)",
       )
-      .option("--base-url <url>", "OpenAI-compatible endpoint for sub-calls [OPENAI_BASE_URL]")
+      .option(
+        "--base-url <url>",
+        "OpenAI-compatible endpoint for sub-calls; gets only OPENAI_API_KEY (default: the provider's)",
+      )
       .option(
         "--max-depth <n>",
         "sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
@@ -76,39 +87,48 @@ export function execCommand(): Command {
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
       .action(async (planPath: string, flags: ExecFlags) => {
+        // Every flag is checked before the plan, the context or the runtime is touched.
+        const model = modelFlag(flags.model, "--model", "RLM_MODEL") ?? "gpt-5-mini";
+        const baseUrl = baseUrlFlag(flags.baseUrl);
+        const maxDepth = depthFlag(flags.maxDepth, 1);
+        const limits = callLimits(flags);
+        await checkRuntimeFlags(flags);
+        const options = runtimeOptions(flags);
         const plan = parsePlan(await readPlanFile(planPath));
         const env = await readContexts(flags.context ?? [], {
           maxContextBytes: maxContextBytes(flags.maxContextBytes),
           stdinIsTerminal: Deno.stdin.isTerminal(),
         });
-        await using runtime = await openRuntime(runtimeOptions(flags));
+        await using runtime = await openRuntime(options);
         let cached = 0;
         // Sub-call ops need a model; a plan of pure ops never touches one.
         const sub = plan.operations.some(isSubCall)
           ? await planSubCalls({
-            model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
-            baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
-            maxDepth: intFlag("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 1),
-            ...callLimits(flags),
+            model,
+            baseUrl,
+            maxDepth,
+            ...limits,
             store: runtime.store,
             executor: runtime.executor,
             sandbox: runtime.sandbox,
           })
           : undefined;
+        // --timeout bounds a plan of pure ops too.
+        const budget = sub?.budget ?? new Budget({ timeoutMs: limits.timeoutMs });
         let result;
         try {
           result = await runPlan(plan, env, {
             executor: runtime.executor,
             ports: { subCall: sub?.port },
-            signal: sub?.budget.controller.signal,
+            signal: budget.controller.signal,
             onOp: (e) => {
               if (e.phase === "end" && e.cached) cached++;
             },
           });
         } catch (error) {
-          throw sub?.budget.exceeded ?? error;
+          throw budget.exceeded ?? error;
         } finally {
-          sub?.budget.dispose();
+          budget.dispose();
         }
         const { output, binding } = result;
         if (flags.json) {

@@ -11,7 +11,17 @@ import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
 import { progressPrinter } from "./_progress.ts";
-import { callLimits, collect, fromEnv, intFlag as int } from "./_flags.ts";
+import {
+  baseUrlFlag,
+  callLimits,
+  checkRuntimeFlags,
+  collect,
+  depthFlag,
+  fromEnvNamed,
+  intFlag,
+  MAX_STEPS,
+  modelFlag,
+} from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
 
 interface RunFlags {
@@ -57,7 +67,7 @@ export function runCommand(): Command {
       .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
       .option(
         "--base-url <url>",
-        "OpenAI-compatible endpoint [OPENAI_BASE_URL] (default: the provider's)",
+        "OpenAI-compatible endpoint for every model; gets only OPENAI_API_KEY (default: the provider's)",
       )
       .option(
         "--max-depth <n>",
@@ -90,17 +100,25 @@ export function runCommand(): Command {
   );
 }
 
+/** `--max-explore` or `--max-commits` (or its env var). */
+function stepsFlag(flag: string | undefined, name: string, envVar: string, fallback: number) {
+  const steps = fromEnvNamed(flag, name, envVar);
+  return intFlag(steps.name, steps.text, fallback, 0, MAX_STEPS);
+}
+
 async function runAction(flags: RunFlags): Promise<void> {
   const settings = {
-    model: fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini",
-    childModel: fromEnv(flags.childModel, "RLM_CHILD_MODEL"),
-    baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
-    maxDepth: int("--max-depth", fromEnv(flags.maxDepth, "RLM_MAX_DEPTH"), 1, 0),
-    maxExplore: int("--max-explore", fromEnv(flags.maxExplore, "RLM_MAX_EXPLORE"), 20, 0),
-    maxCommits: int("--max-commits", fromEnv(flags.maxCommits, "RLM_MAX_COMMITS"), 5, 0),
+    model: modelFlag(flags.model, "--model", "RLM_MODEL") ?? "gpt-5-mini",
+    childModel: modelFlag(flags.childModel, "--child-model", "RLM_CHILD_MODEL"),
+    baseUrl: baseUrlFlag(flags.baseUrl),
+    maxDepth: depthFlag(flags.maxDepth, 0),
+    maxExplore: stepsFlag(flags.maxExplore, "--max-explore", "RLM_MAX_EXPLORE", 20),
+    maxCommits: stepsFlag(flags.maxCommits, "--max-commits", "RLM_MAX_COMMITS", 5),
     ...callLimits(flags),
   };
   if (flags.query.trim() === "") throw new UsageError("The query (-q) is empty");
+  await checkRuntimeFlags(flags);
+  const options = runtimeOptions(flags);
   const tracePath = flags.trace === undefined || flags.trace === false
     ? undefined
     : flags.trace === true
@@ -110,7 +128,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     stdinIsTerminal: Deno.stdin.isTerminal(),
     maxContextBytes: maxContextBytes(flags.maxContextBytes),
   });
-  await using runtime = await openRuntime(runtimeOptions(flags));
+  await using runtime = await openRuntime(options);
   const progress = flags.verbose ? progressPrinter() : undefined;
   if (progress && runtime.sandbox) console.error(`eval: ${runtime.sandbox.description}`);
   const interrupt = new AbortController();
@@ -134,11 +152,12 @@ async function runAction(flags: RunFlags): Promise<void> {
     });
   } catch (error) {
     const trace = (error as { trace?: Trace }).trace;
-    if (tracePath && trace) await writeTrace(tracePath, trace);
+    const written = tracePath !== undefined && trace !== undefined &&
+      await saveTrace(tracePath, trace);
     if (trace) progress?.summary({ ...trace.totals, duration_ms: trace.duration_ms });
     if (interrupt.signal.aborted) {
       throw new Error(
-        "Interrupted; the trace so far was written" + (tracePath ? ` to ${tracePath}` : ""),
+        `Interrupted${written ? `; the trace so far was written to ${tracePath}` : ""}`,
       );
     }
     if (error instanceof BudgetExceededError && flags.json && trace) {
@@ -157,7 +176,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
-  if (tracePath) await writeTrace(tracePath, result.trace);
+  if (tracePath) await saveTrace(tracePath, result.trace);
   progress?.summary({ ...result.trace.totals, duration_ms: result.duration_ms });
   if (flags.json) {
     console.log(
@@ -185,4 +204,16 @@ function summaryOf(trace: Trace) {
     duration_ms: trace.duration_ms,
     model: trace.options.model,
   };
+}
+
+/** Write the trace; a trace that cannot be written is a warning, never the run's failure. */
+async function saveTrace(path: string, trace: Trace): Promise<boolean> {
+  try {
+    await writeTrace(path, trace);
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`rlm: warning: the trace was not written: ${reason.split("\n")[0]}`);
+    return false;
+  }
 }

@@ -1,14 +1,15 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { Limiter } from "./limiter.ts";
 import { BUILTIN_PRICES, costOf } from "./pricing.ts";
-import { resolveEndpoint } from "./providers.ts";
+import { PROVIDERS, resolveEndpoint } from "./providers.ts";
 
 Deno.test("provider prefixes pick the endpoint and key; an explicit base URL wins", () => {
   const env = { OPENAI_API_KEY: "sk-o", OPENROUTER_API_KEY: "sk-r" };
   assertEquals(resolveEndpoint("gpt-5-mini", { env }), {
     model: "gpt-5-mini",
-    baseUrl: undefined,
+    baseUrl: "https://api.openai.com/v1",
     apiKey: "sk-o",
+    keyVar: "OPENAI_API_KEY",
     provider: "openai",
   });
   assertEquals(
@@ -16,7 +17,7 @@ Deno.test("provider prefixes pick the endpoint and key; an explicit base URL win
     "https://openrouter.ai/api/v1",
   );
   assertEquals(resolveEndpoint("openrouter/qwen/qwen3", { env }).model, "qwen/qwen3");
-  assertEquals(resolveEndpoint("ollama/qwen3", { env: {} }).apiKey, "not-needed");
+  assertEquals(resolveEndpoint("ollama/qwen3", { env: {} }).apiKey, undefined);
   assertEquals(
     resolveEndpoint("vllm/m", { env: {}, baseUrl: "http://127.0.0.1:9999/v1" }).baseUrl,
     "http://127.0.0.1:9999/v1",
@@ -64,4 +65,42 @@ Deno.test("a task aborted while waiting for the limiter never runs", async () =>
   await busy;
   assertEquals(await limiter.run(() => Promise.resolve("next")), "next", "the slot is free again");
   assertEquals(ran, false);
+});
+
+Deno.test("for every prefix, with or without --base-url or OPENAI_BASE_URL, a key goes only to its own endpoint", () => {
+  const keys = { OPENAI_API_KEY: "k-openai", ANTHROPIC_API_KEY: "k-anthropic" };
+  const env = { ...keys, OPENROUTER_API_KEY: "k-openrouter" };
+  const explicit = "http://127.0.0.1:9/v1";
+  for (const prefix of ["", ...Object.keys(PROVIDERS).map((p) => `${p}/`)]) {
+    const provider = PROVIDERS[prefix.slice(0, -1)] ?? PROVIDERS.openai;
+    for (const baseUrl of [undefined, explicit]) {
+      for (const openaiBase of [undefined, "http://127.0.0.1:8/v1"]) {
+        const e = resolveEndpoint(`${prefix}m`, {
+          baseUrl,
+          env: { ...env, OPENAI_BASE_URL: openaiBase },
+        });
+        if (baseUrl !== undefined) {
+          assertEquals([e.baseUrl, e.apiKey], [explicit, "k-openai"], prefix);
+        } else if (provider.name === "openai") {
+          assertEquals([e.baseUrl, e.apiKey], [openaiBase ?? provider.baseUrl, "k-openai"]);
+        } else {
+          const key = provider.keyVar
+            ? (env as Record<string, string>)[provider.keyVar]
+            : undefined;
+          assertEquals([e.baseUrl, e.apiKey], [provider.baseUrl, key], prefix);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("a base URL that is not an http(s) URL is a usage error naming its source", () => {
+  for (const bad of ["not a url", "", "ftp://x/v1", "http://user:pw@h/v1"]) {
+    assertThrows(() => resolveEndpoint("m", { baseUrl: bad, env: {} }), Error, "--base-url");
+    assertThrows(
+      () => resolveEndpoint("m", { env: { OPENAI_BASE_URL: bad || " " } }),
+      Error,
+      "OPENAI_BASE_URL",
+    );
+  }
 });

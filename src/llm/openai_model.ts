@@ -5,13 +5,19 @@
  * @module
  */
 import type OpenAI from "openai";
+import { InfrastructureError } from "../protocol/errors.ts";
+import { parseChatReply } from "./chat_reply.ts";
 import type { ChatRequest, ChatResponse, ModelPort } from "./port.ts";
 import { costOf, type Price } from "./pricing.ts";
 import { type Endpoint, resolveEndpoint } from "./providers.ts";
+import { guardedFetch, MAX_REPLY_BYTES, ReplyTooLargeError } from "./guarded_fetch.ts";
+
+/** Retries of a malformed reply (not JSON, not a chat completion) before giving up. */
+export const MALFORMED_RETRIES = 2;
 
 /** Options of the OpenAI-compatible model port. */
 export interface OpenAIModelOptions {
-  /** `--base-url` / `OPENAI_BASE_URL`; wins over the provider prefix's default. */
+  /** `--base-url`: wins over every provider's endpoint, and gets only `OPENAI_API_KEY`. */
   baseUrl?: string;
   /** The pricing table (`loadPricing()`). */
   pricing: Record<string, Price>;
@@ -27,12 +33,15 @@ export interface OpenAIModelOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** A model call that failed for good: after retries, or refused by the endpoint. */
-export class ModelCallError extends Error {
+/**
+ * A model call that failed for good: after retries, or refused by the endpoint. It is an
+ * `InfrastructureError` (component `provider`): it ends the run, wherever in the tree it happens.
+ */
+export class ModelCallError extends InfrastructureError {
   /** HTTP status, if the endpoint answered. */
   readonly status?: number;
   constructor(message: string, options?: ErrorOptions & { status?: number }) {
-    super(message, options);
+    super("provider", message, options);
     this.name = "ModelCallError";
     this.status = options?.status;
   }
@@ -54,14 +63,18 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
   const base = options.retryBaseMs ?? Number(Deno.env.get("RLM_RETRY_BASE_MS") ?? 500);
   const clientFor = async (endpoint: Endpoint) => {
     const OpenAI = await loadSdk();
-    const id = `${endpoint.baseUrl}\u0000${endpoint.apiKey}`;
+    const id = `${endpoint.baseUrl}\u0000${endpoint.apiKey ?? ""}`;
     let client = clients.get(id);
     if (!client) {
+      // Everything is explicit, so the client reads no OPENAI_* variable of its own.
       client = new OpenAI({
-        apiKey: endpoint.apiKey,
+        apiKey: endpoint.apiKey ?? "no-key",
+        organization: null,
+        project: null,
         baseURL: endpoint.baseUrl,
         maxRetries: 0,
         timeout: options.timeoutMs ?? 300_000,
+        fetch: guardedFetch({ sendKey: endpoint.apiKey !== undefined }),
       });
       clients.set(id, client);
     }
@@ -90,18 +103,19 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
             },
             { signal: opts.signal },
           );
-          const choice = completion.choices?.[0];
-          if (choice === undefined) throw new MalformedReply("the reply has no choices");
-          const message = choice.message as { content?: string | null; refusal?: string | null };
+          const parsed = parseChatReply(completion);
+          if (!parsed.ok) throw new MalformedReply(parsed.reason);
+          const message = parsed.reply.choices[0].message;
           const content = message.content ?? message.refusal ?? "";
+          const replyUsage = parsed.reply.usage;
           const usage = {
-            promptTokens: completion.usage?.prompt_tokens ?? 0,
-            completionTokens: completion.usage?.completion_tokens ?? 0,
+            promptTokens: replyUsage?.prompt_tokens ?? 0,
+            completionTokens: replyUsage?.completion_tokens ?? 0,
           };
           return {
             content,
             usage,
-            costUsd: completion.usage ? costOf(options.pricing, request.model, usage) : null,
+            costUsd: replyUsage ? costOf(options.pricing, request.model, usage) : null,
             cached: false,
             latencyMs: performance.now() - start,
             retries: attempt,
@@ -109,7 +123,8 @@ export function createOpenAIModel(options: OpenAIModelOptions): ModelPort {
         } catch (error) {
           if (opts.signal?.aborted) throw opts.signal.reason ?? error;
           const verdict = classify(sdk, error, endpoint);
-          if (!verdict.retry || attempt >= maxRetries) {
+          const limit = verdict.malformed ? Math.min(maxRetries, MALFORMED_RETRIES) : maxRetries;
+          if (!verdict.retry || attempt >= limit) {
             throw new ModelCallError(
               verdict.retry
                 ? `${verdict.message} (gave up after ${attempt + 1} tries)`
@@ -131,6 +146,8 @@ class MalformedReply extends Error {}
 
 interface Verdict {
   retry: boolean;
+  /** The endpoint answered with something that is not a chat completion. */
+  malformed?: boolean;
   message: string;
   status?: number;
   retryAfterMs?: number;
@@ -147,7 +164,14 @@ function classify(
   error: unknown,
   endpoint: Endpoint,
 ): Verdict {
-  const where = endpoint.baseUrl ?? "https://api.openai.com/v1";
+  const where = endpoint.baseUrl;
+  const tooLarge = findCause(error, ReplyTooLargeError);
+  if (tooLarge) {
+    return {
+      retry: false,
+      message: `Model endpoint ${where} sent a reply larger than ${MAX_REPLY_BYTES} bytes`,
+    };
+  }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return { retry: true, message: `Model endpoint ${where} timed out` };
   }
@@ -159,7 +183,9 @@ function classify(
     const retry = status === 408 || status === 409 || status === 429 || status >= 500;
     const detail = error.message.replace(/\s+/g, " ").slice(0, 200);
     const hint = status === 401 || status === 403
-      ? " (check the API key)"
+      ? ` (check the API key${endpoint.keyVar ? ` in ${endpoint.keyVar}` : ""})`
+      : status >= 300 && status < 400
+      ? " (rlm does not follow redirects: give the final URL as --base-url)"
       : status === 404
       ? ` (is "${endpoint.model}" a model this endpoint serves?)`
       : "";
@@ -173,6 +199,7 @@ function classify(
   if (error instanceof MalformedReply || error instanceof SyntaxError) {
     return {
       retry: true,
+      malformed: true,
       message: `Model endpoint ${where} sent a malformed reply: ${(error as Error).message}`,
     };
   }
@@ -180,6 +207,15 @@ function classify(
     retry: false,
     message: `Model call failed: ${error instanceof Error ? error.message : String(error)}`,
   };
+}
+
+function findCause<T>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (e instanceof type) return e;
+    e = e.cause;
+  }
+  return undefined;
 }
 
 function retryAfter(headers: unknown): number | undefined {

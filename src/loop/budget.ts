@@ -5,6 +5,15 @@
  */
 import { BudgetExceededError } from "../protocol/errors.ts";
 import type { ChatResponse } from "../llm/port.ts";
+import { type LongTimeout, setLongTimeout } from "./long_timeout.ts";
+
+/**
+ * The deadline of the one request for a best answer made after a budget ran out: a tenth of
+ * `--timeout`, at least 2 s and at most 30 s (30 s without `--timeout`).
+ */
+export function bestAnswerGraceMs(timeoutMs?: number): number {
+  return timeoutMs === undefined ? 30_000 : Math.min(30_000, Math.max(2_000, timeoutMs / 10));
+}
 
 /** Limits of one run; absent means unlimited. */
 export interface BudgetLimits {
@@ -26,13 +35,13 @@ export class Budget {
   promptTokens = 0;
   completionTokens = 0;
   readonly startedMs = performance.now();
-  #timer?: ReturnType<typeof setTimeout>;
+  #timer?: LongTimeout;
   #started = 0;
 
   constructor(limits: BudgetLimits) {
     this.limits = limits;
     if (limits.timeoutMs !== undefined) {
-      this.#timer = setTimeout(
+      this.#timer = setLongTimeout(
         () =>
           this.#stop(
             new BudgetExceededError(
@@ -90,9 +99,18 @@ export class Budget {
     }
   }
 
+  /**
+   * The signal for the request for a best answer after a budget ran out: it aborts with
+   * `signal`, or when the grace (`bestAnswerGraceMs`) has passed.
+   */
+  graceSignal(signal?: AbortSignal): AbortSignal {
+    const grace = AbortSignal.timeout(bestAnswerGraceMs(this.limits.timeoutMs));
+    return signal ? AbortSignal.any([signal, grace]) : grace;
+  }
+
   /** Stop the clock. */
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#timer?.clear();
   }
 
   #stop(error: BudgetExceededError): void {

@@ -68,11 +68,16 @@ function normalize(raw: Record<string, unknown>): Record<string, unknown> {
   return raw;
 }
 
-/** Every top-level JSON object in `text` (balanced braces that parse). */
+/**
+ * Every top-level JSON object in `text` (balanced braces that parse). The search reads at most
+ * `SCAN_FACTOR` times the reply's length, so a hostile reply (thousands of nested braces that
+ * never parse) costs linear time, not quadratic.
+ */
 function jsonObjects(text: string): unknown[] {
   const found: unknown[] = [];
+  const budget = { left: SCAN_FACTOR * text.length + 4096 };
   for (let i = text.indexOf("{"); i !== -1;) {
-    const end = matchingBrace(text, i);
+    const end = matchingBrace(text, i, budget);
     if (end === -1) break;
     try {
       found.push(JSON.parse(text.slice(i, end + 1)));
@@ -84,10 +89,14 @@ function jsonObjects(text: string): unknown[] {
   return found;
 }
 
-function matchingBrace(text: string, start: number): number {
+/** How many times its length a reply's search for JSON objects may read. */
+const SCAN_FACTOR = 8;
+
+function matchingBrace(text: string, start: number, budget: { left: number }): number {
   let depth = 0;
   let inString = false;
   for (let i = start; i < text.length; i++) {
+    if (--budget.left < 0) return -1;
     const c = text[i];
     if (inString) {
       if (c === "\\") i++;

@@ -9,6 +9,7 @@ import type { Executor } from "../exec/executor.ts";
 import { createOpenAIModel } from "../llm/openai_model.ts";
 import type { ModelPort } from "../llm/port.ts";
 import { loadPricing } from "../llm/pricing.ts";
+import { resolveEndpoint } from "../llm/providers.ts";
 import type { SandboxPort, SubCallPort } from "../ops/types.ts";
 import type { CallRecord } from "../protocol/trace.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
@@ -34,6 +35,8 @@ export interface PlanSubCallOptions extends BudgetLimits {
 export async function planSubCalls(
   options: PlanSubCallOptions,
 ): Promise<{ port: SubCallPort; budget: Budget; record: CallRecord }> {
+  // A missing key or a bad endpoint fails before anything runs.
+  if (options.modelPort === undefined) resolveEndpoint(options.model, { baseUrl: options.baseUrl });
   const budget = new Budget(options);
   const gateway = new Gateway({
     model: options.modelPort ??

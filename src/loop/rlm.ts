@@ -11,6 +11,7 @@ import type { OpEvent } from "../exec/run_plan.ts";
 import { createOpenAIModel } from "../llm/openai_model.ts";
 import type { ChatResponse, ModelPort } from "../llm/port.ts";
 import { loadPricing } from "../llm/pricing.ts";
+import { resolveEndpoint } from "../llm/providers.ts";
 import type { SandboxPort } from "../ops/types.ts";
 import { BudgetExceededError } from "../protocol/errors.ts";
 import { bindingStats } from "./preview.ts";
@@ -30,13 +31,19 @@ export interface RlmOptions {
   model?: string;
   /** Model for sub-calls; default the root model. */
   childModel?: string;
-  /** OpenAI-compatible endpoint; default the provider's. */
+  /**
+   * OpenAI-compatible endpoint for every model; it gets only `OPENAI_API_KEY`. Default: each
+   * model's provider endpoint (docs/how-to/models.md).
+   */
   baseUrl?: string;
   /** A model port to use instead of the OpenAI client (tests, other providers). */
   modelPort?: ModelPort;
   /** Sub-call depth (SPEC §3.4); default 1. */
   maxDepth?: number;
-  /** Explore steps per call; default 20. */
+  /**
+   * Explore steps per call; default 20. A call makes at most `maxExplore + maxCommits + 4` model
+   * requests (docs/how-to/budgets.md).
+   */
   maxExplore?: number;
   /** Commits per call; default 5. */
   maxCommits?: number;
@@ -91,6 +98,11 @@ export async function rlm(options: RlmOptions): Promise<RlmResult> {
     maxLlmCalls: options.maxLlmCalls,
     timeoutMs: options.timeoutMs,
   });
+  if (options.modelPort === undefined) {
+    // A missing key or a bad endpoint fails before anything runs.
+    resolveEndpoint(model, { baseUrl: options.baseUrl });
+    if (options.childModel) resolveEndpoint(options.childModel, { baseUrl: options.baseUrl });
+  }
   const port = options.modelPort ??
     createOpenAIModel({
       baseUrl: options.baseUrl,

@@ -2,23 +2,25 @@
  * The RLM loop (SPEC §3.2): the model explores with single ops, commits plans, and answers.
  * The root never sees the context: only variable names, kinds, sizes and result previews.
  *
+ * Every call is bounded by the loop's shape: at most `maxTurns()` protocol turns (one model
+ * request each), then one request for a final answer, whatever the model replies.
+ *
  * @module
  */
 import { hashValue } from "../cache/hash.ts";
 import type { Executor } from "../exec/executor.ts";
-import { parsePlan } from "../exec/parse_plan.ts";
-import { type OpEvent, runPlan } from "../exec/run_plan.ts";
+import type { OpEvent } from "../exec/run_plan.ts";
 import { OpError } from "../ops/op_error.ts";
 import type { SandboxPort, SubCallMeta, SubCallPort } from "../ops/types.ts";
 import { BudgetExceededError } from "../protocol/errors.ts";
-import { isSubCall } from "../protocol/ops.ts";
-import type { CallRecord, OpRecord, StepRecord } from "../protocol/trace.ts";
-import type { Binding, Value } from "../protocol/value.ts";
+import type { CallRecord, StepRecord } from "../protocol/trace.ts";
+import type { Binding } from "../protocol/value.ts";
 import type { ChatMessage } from "../llm/port.ts";
 import type { Budget } from "./budget.ts";
 import type { Gateway } from "./gateway.ts";
+import { bestFinal, finalAnswer } from "./_final_answer.ts";
+import { runStep } from "./_run_step.ts";
 import { parseStep } from "./parse_step.ts";
-import { describeValue, previewValue } from "./preview.ts";
 import { firstMessage, systemPrompt } from "./prompt.ts";
 
 /** Settings shared by every call of a run. */
@@ -31,7 +33,7 @@ export interface LoopSettings {
   childModel: string;
   maxExplore: number;
   maxCommits: number;
-  /** Consecutive replies that are not valid steps before the model is asked for a final answer. */
+  /** Invalid or refused replies in a row after which the model is asked for its final answer. */
   maxBadReplies: number;
   maxChildChars: number;
   temperature?: number;
@@ -42,9 +44,28 @@ export interface LoopSettings {
   nextId: () => number;
 }
 
+/** Protocol turns a call has beyond its explore and commit steps (invalid or refused replies). */
+export const SPARE_TURNS = 3;
+
+/**
+ * The protocol turns of one call: `maxExplore + maxCommits + SPARE_TURNS`. After them comes one
+ * request for the final answer, so a call makes at most `maxTurns() + 1` model requests.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(maxTurns({ maxExplore: 20, maxCommits: 5 }), 28);
+ * ```
+ */
+export function maxTurns(limits: { maxExplore: number; maxCommits: number }): number {
+  return limits.maxExplore + limits.maxCommits + SPARE_TURNS;
+}
+
 /**
  * Answer `query` about the variables in `env`, speaking the protocol, with sub-calls allowed
- * to `depth` more levels. Returns the answer; `call` receives the record of everything.
+ * to `depth` more levels. Returns the answer; `call` receives the record of everything. A root
+ * that gives no final answer throws `BudgetExceededError` (`turns`); a sub-call, an `OpError`
+ * for its parent.
  */
 export async function runRlm(
   query: string,
@@ -68,14 +89,15 @@ export async function runRlm(
     subCall: settings.depth > 0 ? createSubCallPort(call, settings) : undefined,
     sandbox: settings.sandbox,
   };
+  const { maxExplore, maxCommits } = settings;
   let explores = 0;
   let commits = 0;
   let bad = 0;
-  const ask = async (bypassBudget = false) => {
+  const ask = async (signal = settings.signal, bypassBudget = false) => {
     const response = await settings.gateway.complete(
       { model: call.model, messages, temperature: settings.temperature },
       call,
-      { signal: settings.signal, bypassBudget },
+      { signal, bypassBudget },
     );
     messages.push({ role: "assistant", content: response.content });
     return response.content;
@@ -85,163 +107,71 @@ export async function runRlm(
     call.steps.push(step);
     settings.onStep?.(call, step);
   };
+  const mistake = (mode: StepRecord["mode"], error: string) => {
+    bad++;
+    record({ mode, ops: [], error });
+    tell(`Error: ${error}`);
+  };
+  /** One turn: the answer if the reply was a valid final step. */
+  const turn = async (reply: string): Promise<string | undefined> => {
+    const parsed = parseStep(reply);
+    if (!parsed.ok) return void mistake("invalid", parsed.error);
+    const step = parsed.step;
+    if (step.mode === "final") {
+      const answer = finalAnswer(step, env);
+      if (!answer.ok) return void mistake("final", answer.error);
+      record({ mode: "final", ops: [], answer: answer.text });
+      return answer.text;
+    }
+    if (step.mode === "explore" ? explores >= maxExplore : commits >= maxCommits) {
+      const left = step.mode === "explore"
+        ? `no explore steps left (limit ${maxExplore}); commit a plan or give your final answer`
+        : `no commits left (limit ${maxCommits}); give your final answer`;
+      return void mistake(step.mode, left);
+    }
+    bad = 0;
+    if (step.mode === "explore") explores++;
+    else commits++;
+    const operations = step.mode === "explore" ? [step.operation] : step.operations;
+    const output = step.mode === "commit" ? step.output : undefined;
+    tell(await runStep({ mode: step.mode, operations, output }, env, call, settings, ports));
+    return undefined;
+  };
 
+  const turns = maxTurns(settings);
   try {
-    for (;;) {
-      if (
-        explores >= settings.maxExplore && commits >= settings.maxCommits ||
-        bad >= settings.maxBadReplies
-      ) break;
-      const parsed = parseStep(await ask());
-      if (!parsed.ok) {
-        bad++;
-        record({ mode: "invalid", ops: [], error: parsed.error });
-        tell(`Error: ${parsed.error}`);
-        continue;
-      }
-      const step = parsed.step;
-      if (step.mode === "final") {
-        const answer = finalAnswer(step, env);
-        if (answer.ok) {
-          record({ mode: "final", ops: [], answer: answer.text });
-          return answer.text;
-        }
-        bad++;
-        record({ mode: "final", ops: [], error: answer.error });
-        tell(`Error: ${answer.error}`);
-        continue;
-      }
-      bad = 0;
-      if (step.mode === "explore") {
-        if (explores >= settings.maxExplore) {
-          tell(
-            `Error: no explore steps left (limit ${settings.maxExplore}); commit a plan or give your final answer.`,
-          );
-          continue;
-        }
-        explores++;
-        tell(await runStep("explore", [step.operation], undefined, env, call, settings, ports));
-      } else {
-        if (commits >= settings.maxCommits) {
-          tell(`Error: no commits left (limit ${settings.maxCommits}); give your final answer.`);
-          continue;
-        }
-        commits++;
-        tell(await runStep("commit", step.operations, step.output, env, call, settings, ports));
-      }
+    for (let t = 0; t < turns; t++) {
+      if (explores >= maxExplore && commits >= maxCommits || bad >= settings.maxBadReplies) break;
+      const answer = await turn(await ask());
+      if (answer !== undefined) return answer;
+    }
+    tell(
+      `You have used your steps (${explores} explores, ${commits} commits). Reply now with {"mode": "final", ...} and your best answer.`,
+    );
+    const last = bestFinal(await ask(), env);
+    if (last !== undefined) {
+      record({ mode: "final", ops: [], answer: last });
+      return last;
     }
   } catch (error) {
     const stopped = settings.budget.exceeded;
     if (!stopped || call.kind !== "root") throw error;
-    // A budget ran out: ask the root once, outside the budget, for its best answer.
+    // A budget ran out: ask the root once, outside the budget but within a grace deadline, for
+    // its best answer.
     tell(
       `${stopped.message}. No more operations can run. Reply now with your best final answer from what you have.`,
     );
-    const partial = bestFinal(await ask(true), env);
+    const partial = await ask(settings.budget.graceSignal(settings.signal), true).then(
+      (reply) => bestFinal(reply, env),
+      () => undefined,
+    );
     throw new BudgetExceededError(stopped.budget, stopped.message, { cause: error, partial });
   }
-  tell(
-    `You have used your steps (${explores} explores, ${commits} commits, ${bad} invalid replies in a row). Reply now with {"mode": "final", ...} and your best answer.`,
-  );
-  const last = bestFinal(await ask(), env);
-  if (last === undefined) {
-    throw new Error(`The ${call.kind === "root" ? "root " : ""}model gave no final answer`);
+  const why = `gave no final answer in ${turns + 1} model turns`;
+  if (call.kind === "root") {
+    throw new BudgetExceededError("turns", `The root model ${why}`);
   }
-  record({ mode: "final", ops: [], answer: last });
-  return last;
-}
-
-async function runStep(
-  mode: "explore" | "commit",
-  rawOps: unknown[],
-  output: string | undefined,
-  env: Map<string, Binding>,
-  call: CallRecord,
-  settings: LoopSettings & { signal?: AbortSignal },
-  ports: { subCall?: SubCallPort; sandbox?: SandboxPort },
-): Promise<string> {
-  const step: StepRecord = { mode, ops: [], output };
-  call.steps.push(step);
-  try {
-    const plan = parsePlan({ operations: rawOps, output });
-    if (mode === "explore" && plan.operations.some(isSubCall)) {
-      throw new OpError(
-        plan.operations[0].op,
-        undefined,
-        "sub-calls are allowed only in commit steps",
-      );
-    }
-    const records = plan.operations.map((op, index): OpRecord => ({
-      index,
-      op: op.op,
-      args: op.args as Record<string, unknown>,
-      bind: op.bind,
-    }));
-    step.ops = records;
-    const result = await runPlan(plan, env, {
-      executor: settings.executor,
-      ports,
-      signal: settings.signal
-        ? AbortSignal.any([settings.signal, settings.budget.controller.signal])
-        : settings.budget.controller.signal,
-      onOp: (e) => {
-        const r = records[e.index];
-        if (e.phase === "end") {
-          Object.assign(r, {
-            cached: e.cached,
-            ms: Math.round(e.ms ?? 0),
-            kind: e.kind,
-            size: e.size,
-            error: e.error,
-          });
-          if (e.value !== undefined) r.preview = previewValue(e.value, 300);
-        }
-        settings.onOp?.(call, e);
-      },
-    });
-    settings.onStep?.(call, step);
-    const name = result.output;
-    return `Result of ${mode} (${name}: ${describeValue(result.binding.value)}):\n${
-      previewValue(result.binding.value)
-    }`;
-  } catch (error) {
-    if (settings.budget.exceeded || settings.signal?.aborted) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    step.error = message;
-    settings.onStep?.(call, step);
-    return `Error: ${message}\nFix the step and reply with one JSON step.`;
-  }
-}
-
-function finalAnswer(
-  step: { answer?: unknown; answer_var?: string },
-  env: Map<string, Binding>,
-): { ok: true; text: string } | { ok: false; error: string } {
-  if (step.answer_var !== undefined) {
-    const binding = env.get(step.answer_var);
-    if (!binding) {
-      return {
-        ok: false,
-        error: `answer_var "${step.answer_var}" is not defined (defined: ${
-          [...env.keys()].join(", ")
-        })`,
-      };
-    }
-    return { ok: true, text: render(binding.value) };
-  }
-  const a = step.answer;
-  return { ok: true, text: typeof a === "string" ? a : JSON.stringify(a) };
-}
-
-function bestFinal(reply: string, env: Map<string, Binding>): string | undefined {
-  const parsed = parseStep(reply);
-  if (!parsed.ok || parsed.step.mode !== "final") return undefined;
-  const answer = finalAnswer(parsed.step, env);
-  return answer.ok ? answer.text : undefined;
-}
-
-function render(value: Value): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  throw new OpError(call.spawned_by?.op ?? "rlm_call", undefined, `the sub-call's model ${why}`);
 }
 
 /**

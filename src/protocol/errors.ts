@@ -14,13 +14,13 @@ export class UsageError extends Error {
 
 /** A run budget ran out (SPEC §3.6): exit code 3. `partial` is the best answer, if any. */
 export class BudgetExceededError extends Error {
-  /** Which budget: `cost`, `llm_calls` or `timeout`. */
-  readonly budget: "cost" | "llm_calls" | "timeout";
+  /** Which budget: `cost`, `llm_calls`, `timeout`, or `turns` (the root never gave a final answer). */
+  readonly budget: "cost" | "llm_calls" | "timeout" | "turns";
   /** The best partial answer the root gave, if any. */
   readonly partial?: string;
 
   constructor(
-    budget: "cost" | "llm_calls" | "timeout",
+    budget: "cost" | "llm_calls" | "timeout" | "turns",
     message: string,
     options?: ErrorOptions & { partial?: string },
   ) {
