@@ -94,3 +94,20 @@ export function skipUnless(
     ? { name, ignore: false }
     : { name: `${name} (skipped: ${why})`, ignore: true };
 }
+
+let nixWhy: Promise<string | undefined> | undefined;
+/**
+ * Why Nix cannot be used by the tests (its commands are missing, or its store cannot be opened,
+ * e.g. as a user without a daemon), or undefined when it can. Probed once per test process.
+ */
+export function needNix(): Promise<string | undefined> {
+  const hint = "apt-get install nix-bin busybox-static, as root";
+  return nixWhy ??=
+    (async () =>
+      needTools(["nix-build", "nix-store", "nix-instantiate", "nix"], hint) ??
+        await needRunning(
+          "nix",
+          ["--extra-experimental-features", "nix-command", "store", "ping"],
+          hint,
+        ))();
+}
