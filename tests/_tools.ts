@@ -63,18 +63,30 @@ export async function needRunning(
   args: string[],
   hint?: string,
 ): Promise<string | undefined> {
-  const why = needTools([cmd], hint);
-  if (why) return why;
-  const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "null", stderr: "piped" })
-    .output().catch((e: Error) => ({
-      success: false,
-      stderr: new TextEncoder().encode(e.message),
-    }));
-  if (out.success) return undefined;
-  const first = new TextDecoder().decode(out.stderr).trim().split("\n")[0] ?? "";
-  return `\`${[cmd, ...args].join(" ")}\` failed${first ? `: ${first.slice(0, 120)}` : ""}${
+  const missing = needTools([cmd], hint);
+  if (missing) return missing;
+  const failure = await runFailure(cmd, args);
+  if (failure === undefined) return undefined;
+  return `\`${[cmd, ...args].join(" ")}\` failed${failure ? `: ${failure}` : ""}${
     hint ? `; ${hint}` : ""
   }`;
+}
+
+/** Undefined when `cmd args...` exits 0, else the first line of its stderr (maybe ""). */
+async function runFailure(cmd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command(cmd, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    })
+      .output();
+    if (out.success) return undefined;
+    return (new TextDecoder().decode(out.stderr).trim().split("\n")[0] ?? "").slice(0, 120);
+  } catch (e) {
+    return (e as Error).message.slice(0, 120);
+  }
 }
 
 /** The first reason among several (each from {@link needTools} etc.), or undefined if none. */
@@ -102,12 +114,17 @@ let nixWhy: Promise<string | undefined> | undefined;
  */
 export function needNix(): Promise<string | undefined> {
   const hint = "apt-get install nix-bin busybox-static, as root";
-  return nixWhy ??=
-    (async () =>
-      needTools(["nix-build", "nix-store", "nix-instantiate", "nix"], hint) ??
-        await needRunning(
-          "nix",
-          ["--extra-experimental-features", "nix-command", "store", "ping"],
-          hint,
-        ))();
+  return nixWhy ??= (async () => {
+    const missing = needTools(["nix-build", "nix-store", "nix-instantiate", "nix"], hint);
+    if (missing) return missing;
+    const failure = await runFailure("nix", [
+      "--extra-experimental-features",
+      "nix-command",
+      "store",
+      "ping",
+    ]);
+    return failure === undefined
+      ? undefined
+      : `the Nix store cannot be opened (${failure || "nix store ping failed"}); run as root`;
+  })();
 }

@@ -32,7 +32,9 @@ fi
 
 tmp="$out.tmp-$$"
 rm -rf "$tmp"
-log "pip install --target $out wasmtime==$version (from ${local_indexes[*]:-pip's index})"
+from="pip's own index"
+[ "${#local_indexes[@]}" -eq 0 ] || from="${local_indexes[*]}"
+log "pip install --target $out wasmtime==$version (from $from)"
 "$py" -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
   "${index_args[@]}" --target "$tmp" "wasmtime==$version" >&2
 PYTHONPATH="$tmp" "$py" -c "import wasmtime; wasmtime.Engine()"
