@@ -27,6 +27,17 @@ else
 fi
 can_install() { as_root true 2>/dev/null; }
 
+# 0. The sandbox's children run with --no-config (no lockfile), so Deno resolves their npm packages
+#    from the registry's package lists, which the lockfile-driven cache of `deno task` does not
+#    hold; fetched once here (about 4 s), later runs read them from DENO_DIR, offline too.
+if command -v deno >/dev/null 2>&1; then
+  mapfile -t npm_specs < <(deno eval 'const c = JSON.parse(Deno.readTextFileSync("deno.json"));
+    for (const v of Object.values(c.imports ?? {})) if (String(v).startsWith("npm:")) console.log(v);')
+  [ "${#npm_specs[@]}" -eq 0 ] ||
+    deno cache --quiet --no-config --no-lock "${npm_specs[@]}" >"$logdir/deno-cache.log" 2>&1 ||
+    say "caching the sandbox's npm packages failed (see $logdir/deno-cache.log)"
+fi
+
 # 1. Debian packages, only those missing.
 apt_need=()
 command -v nix-build >/dev/null 2>&1 || apt_need+=(nix-bin)
