@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { rlmArgv } from "../bench/_rlm.ts";
 
 const EXAMPLES = new URL("../docs/examples/", import.meta.url).pathname;
 
@@ -206,6 +207,7 @@ Deno.test("rlm exec runs a plan with map against a model, cached on rerun", asyn
  * tarballs. `undefined` when the cache cannot be linked (another filesystem).
  */
 async function packagesOnlyDenoDir(dir: string): Promise<string | undefined> {
+  await rlmArgv([]); // caches the locked packages in the current DENO_DIR first
   const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
   const npmCache: string = JSON.parse(new TextDecoder().decode(info.stdout)).npmCache;
   const registry = `${npmCache}/registry.npmjs.org`;
