@@ -2,6 +2,8 @@ import { createNixExecutor } from "../../src/exec/nix/nix_executor.ts";
 import { defineConformanceTests } from "./conformance.ts";
 import { needNix } from "../_tools.ts";
 
-const cacheDir = await Deno.makeTempDir({ prefix: "rlm-nix-conformance-" });
-
-defineConformanceTests("nix", () => createNixExecutor({ cacheDir }), { skip: await needNix() });
+defineConformanceTests("nix", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "rlm-nix-conformance-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(cacheDir, { recursive: true }));
+  return createNixExecutor({ cacheDir });
+}, { skip: await needNix() });
