@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { rlmArgv } from "../bench/_rlm.ts";
 
 const EXAMPLES = new URL("../docs/examples/", import.meta.url).pathname;
 
@@ -197,5 +198,43 @@ Deno.test("rlm exec runs a plan with map against a model, cached on rerun", asyn
     const budget = await runCli([...args, "--no-cache", "--max-llm-calls", "2"]);
     assertEquals(budget.code, 3, budget.stderr);
     assertMatch(budget.stderr, /budget of 2 calls ran out/);
+  });
+});
+
+/**
+ * A DENO_DIR holding the npm packages (hard links into the current cache) but none of the
+ * registry's package lists: the state a new DENO_DIR is in after `deno task` fetched the locked
+ * tarballs. `undefined` when the cache cannot be linked (another filesystem).
+ */
+async function packagesOnlyDenoDir(dir: string): Promise<string | undefined> {
+  await rlmArgv([]); // caches the locked packages in the current DENO_DIR first
+  const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+  const npmCache: string = JSON.parse(new TextDecoder().decode(info.stdout)).npmCache;
+  const registry = `${npmCache}/registry.npmjs.org`;
+  const target = `${dir}/deno/npm/registry.npmjs.org`;
+  const found = await new Deno.Command("find", {
+    args: [".", "-mindepth", "2", "-maxdepth", "3", "-type", "d", "-name", "[0-9]*"],
+    cwd: registry,
+  }).output();
+  for (const rel of new TextDecoder().decode(found.stdout).trim().split("\n")) {
+    const parent = `${target}/${rel.slice(2, rel.lastIndexOf("/"))}`;
+    await Deno.mkdir(parent, { recursive: true });
+    const cp = await new Deno.Command("cp", { args: ["-al", `${registry}/${rel}`, parent] })
+      .output();
+    if (!cp.success) return undefined;
+  }
+  return `${dir}/deno`;
+}
+
+Deno.test("nothing of Deno's reaches stderr when the package lists are not cached yet", async () => {
+  await withTempDir(async (dir) => {
+    const denoDir = await packagesOnlyDenoDir(dir);
+    assert(denoDir, "the npm cache can be hard-linked into a temp dir");
+    const env = { DENO_DIR: denoDir };
+    const args = ["exec", `${EXAMPLES}errors.plan.json`, "-c", `${EXAMPLES}app.log`, "--no-cache"];
+    const ok = await runCli(args, { env });
+    assertEquals([ok.code, ok.stdout, ok.stderr], [0, "25\n", ""]);
+    const bad = await runCli(["exec", `${dir}/missing.json`], { env });
+    assertUsageError(bad, /^rlm: Cannot read plan file/);
   });
 });

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { needNix } from "./_tools.ts";
 import { wasmPythonPath } from "./sandbox/_runtimes.ts";
 import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
 import { hashValue } from "../src/cache/hash.ts";
@@ -10,13 +11,11 @@ import { findWasiStdlib } from "../src/sandbox/wasi_sandbox.ts";
 
 import { NixResultStore } from "../src/exec/nix/nix_result_store.ts";
 
-const hasNix = await new Deno.Command("nix-build", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-const skip = hasNix ? "" : " (skipped: nix-build is not installed; apt-get install nix-bin)";
+const noNix = await needNix();
+const hasNix = noNix === undefined;
+const skip = noNix ? ` (skipped: ${noNix})` : "";
+const skipEval = skip ||
+  (wasmPythonPath() ? "" : " (skipped: no python.wasm; run tools/build_python_wasm.sh)");
 const EXAMPLES = new URL("../docs/examples/", import.meta.url).pathname;
 
 function existsSync(path: string): boolean {
@@ -230,8 +229,8 @@ Deno.test("without Nix, --executor nix is a one-line error that says what to ins
 });
 
 Deno.test({
-  name: `with a WASI python.wasm, eval is a derivation under the nix executor${skip}`,
-  ignore: !hasNix || !wasmPythonPath(),
+  name: `with a WASI python.wasm, eval is a derivation under the nix executor${skipEval}`,
+  ignore: skipEval !== "",
   async fn() {
     const dir = await tempDir();
     try {

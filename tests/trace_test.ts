@@ -6,10 +6,11 @@ import { writeTrace } from "../src/trace/write_trace.ts";
 import { rlmArgv } from "../bench/_rlm.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { needTools, skipUnless, which } from "./_tools.ts";
 import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+const CHROMIUM = which("chromium") ?? "/usr/bin/chromium";
+const noChromium = needTools(["chromium"], "apt-get install chromium");
 const EVIL = "</script><img src=x onerror=\"document.title='pwned'\">";
 const SECRET = "sk-test-secret-do-not-leak";
 
@@ -115,10 +116,10 @@ Deno.test("a trace is written when the run fails and when it is interrupted", as
 });
 
 Deno.test({
-  name: hasChromium
-    ? "rlm trace view renders an offline page that Chromium shows, with untrusted text kept as text"
-    : "rlm trace view in Chromium (skipped: /usr/bin/chromium is not installed; apt-get install chromium)",
-  ignore: !hasChromium,
+  ...skipUnless(
+    "rlm trace view renders an offline page that Chromium shows, with untrusted text kept as text",
+    noChromium,
+  ),
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
@@ -180,10 +181,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: hasChromium
-    ? "a 10 000-call trace opens and expands in Chromium"
-    : "a 10 000-call trace in Chromium (skipped: /usr/bin/chromium is not installed)",
-  ignore: !hasChromium,
+  ...skipUnless("a 10 000-call trace opens and expands in Chromium", noChromium),
   async fn() {
     const { renderTraceHtml } = await import("../src/trace/render_html.ts");
     const child = (id: number) => ({

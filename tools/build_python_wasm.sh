@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # Build CPython 3.11 for wasm32-wasi from Debian's own source, for rlm's `--wasm-python` runtime.
 #
-# Usage: tools/build_python_wasm.sh [OUT_DIR]
+# Usage: tools/build_python_wasm.sh [--cached-only] [OUT_DIR]
 #   OUT_DIR defaults to ${XDG_CACHE_HOME:-$HOME/.cache}/rlm/python-wasm. The script is idempotent:
-#   when OUT_DIR/python.wasm and OUT_DIR/lib/python311.zip exist it prints the path and stops.
-# Prints the path of python.wasm on its last line. Needs root (apt-get) the first time.
+#   when OUT_DIR holds python.wasm and lib/python311.zip built by this same script (the script's
+#   sha256 is kept in OUT_DIR/build-script.sha256), it prints the path and stops. With
+#   --cached-only it never builds: it exits 1 when there is no such build.
+# Prints the path of python.wasm on its last line. Needs root (or sudo without a password) for
+# apt-get the first time.
 set -euo pipefail
 
+cached_only=false
+if [ "${1:-}" = --cached-only ]; then cached_only=true; shift; fi
 out="${1:-${XDG_CACHE_HOME:-$HOME/.cache}/rlm/python-wasm}"
-if [ -s "$out/python.wasm" ] && [ -s "$out/lib/python311.zip" ]; then
+script_hash="$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)"
+# A build from before the stamp existed is kept; a build by another version of this script is not.
+if [ -s "$out/python.wasm" ] && [ -s "$out/lib/python311.zip" ] &&
+  { [ ! -e "$out/build-script.sha256" ] || [ "$(cat "$out/build-script.sha256")" = "$script_hash" ]; }; then
   echo "$out/python.wasm"
   exit 0
 fi
+$cached_only && exit 1
 log() { printf '[python-wasm] %s\n' "$*" >&2; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 # 1. Toolchain and source from Debian.
 if ! grep -rqs '^Types: deb deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -94,5 +103,6 @@ cp build/lib.wasi-wasm32-3.11/_sysconfigdata__wasi_wasm32-wasi.py "$out/lib/" 2>
 mv "$out/python.wasm.tmp" "$out/python.wasm"
 mv "$out/lib/python311.zip.tmp" "$out/lib/python311.zip"
 sha256sum "$out/python.wasm" | cut -d' ' -f1 > "$out/python.wasm.sha256"
+echo "$script_hash" > "$out/build-script.sha256"
 log "built $(du -h "$out/python.wasm" | cut -f1) python.wasm, $(du -h "$out/lib/python311.zip" | cut -f1) stdlib"
 echo "$out/python.wasm"

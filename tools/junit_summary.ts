@@ -1,5 +1,6 @@
 /**
- * Print `N passed, N failed` (and `, N skipped`) from a JUnit XML report of `deno test`.
+ * Print `N passed, N failed` (and `, N skipped`) from a JUnit XML report of `deno test`, after
+ * the name of each skipped test on stderr (its name says why it was skipped).
  *
  * Usage: deno run --allow-read tools/junit_summary.ts REPORT.xml
  *
@@ -18,7 +19,17 @@ let skipped = 0;
 for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
   const body = match[2] ?? "";
   if (/<failure\b|<error\b/.test(body)) failed++;
-  else if (/<skipped\b/.test(body)) skipped++;
-  else passed++;
+  else if (/<skipped\b/.test(body)) {
+    skipped++;
+    console.error(`skipped: ${unescapeXml(/\bname="([^"]*)"/.exec(match[0])?.[1] ?? "?")}`);
+  } else passed++;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+
+/** The text of an XML attribute value. */
+function unescapeXml(text: string): string {
+  return text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e] as string,
+  );
+}

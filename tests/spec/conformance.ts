@@ -9,6 +9,7 @@ import type { Executor } from "../../src/exec/executor.ts";
 import { parseOperation } from "../../src/ops/parse_operation.ts";
 import type { Binding, Value } from "../../src/protocol/value.ts";
 import { assert, assertEquals } from "../_assert.ts";
+import { skipUnless } from "../_tools.ts";
 
 /** One case: an op, its args, the variables it sees, and its result or an error substring. */
 export interface OpCase {
@@ -57,11 +58,10 @@ export async function checkOpCase(executor: Executor, c: OpCase): Promise<void> 
 export function defineConformanceTests(
   executorName: string,
   makeExecutor: () => Executor | Promise<Executor>,
-  options: { ignore?: boolean } = {},
+  options: { skip?: string } = {},
 ): void {
   Deno.test({
-    name: `ops conformance (${executorName} executor)`,
-    ignore: options.ignore,
+    ...skipUnless(`ops conformance (${executorName} executor)`, options.skip),
     async fn(t) {
       const executor = await makeExecutor();
       try {

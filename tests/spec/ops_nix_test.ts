@@ -1,16 +1,9 @@
 import { createNixExecutor } from "../../src/exec/nix/nix_executor.ts";
 import { defineConformanceTests } from "./conformance.ts";
+import { needNix } from "../_tools.ts";
 
-const hasNix = await new Deno.Command("nix-build", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-const cacheDir = await Deno.makeTempDir({ prefix: "rlm-nix-conformance-" });
-
-defineConformanceTests(
-  hasNix ? "nix" : "nix (skipped: nix-build is not installed; apt-get install nix-bin)",
-  () => createNixExecutor({ cacheDir }),
-  { ignore: !hasNix },
-);
+defineConformanceTests("nix", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "rlm-nix-conformance-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(cacheDir, { recursive: true }));
+  return createNixExecutor({ cacheDir });
+}, { skip: await needNix() });
