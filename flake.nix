@@ -1,33 +1,43 @@
 {
   description = "rlm: answer questions about contexts far larger than a model's window";
 
-  inputs.nixpkgs.url = "github:nixos/nixpkgs/nixos-25.05";
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+    # The WASI CPython for `eval` (vmware-labs python/3.12.0+20231211-040d5a6). Its sha256 is
+    # checked by nix/python-wasm.nix; flake.lock gets its narHash from the first `nix flake lock`
+    # on a machine that can download it (docs/how-to/nix.md).
+    python-wasm = {
+      type = "file";
+      url = "https://github.com/vmware-labs/webassembly-language-runtimes/releases/download/python%2F3.12.0%2B20231211-040d5a6/python-3.12.0.wasm";
+      flake = false;
+    };
+  };
 
-  outputs = { self, nixpkgs }:
+  outputs = { self, nixpkgs, python-wasm }:
     let
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
-      forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
-      rlmFor = pkgs: import ./nix/default.nix { inherit pkgs; src = self; };
+      forAllSystems = f: builtins.listToAttrs (map
+        (system: { name = system; value = f system nixpkgs.legacyPackages.${system}; })
+        systems);
+      rlmFor = pkgs: import ./nix/default.nix { inherit pkgs; src = self; pythonWasmSrc = python-wasm; };
     in
     {
-      packages = forAllSystems (pkgs: rec {
+      packages = forAllSystems (_: pkgs: rec {
         rlm = (rlmFor pkgs).rlm;
+        deno = (rlmFor pkgs).deno;
         python-wasm = (rlmFor pkgs).pythonWasm;
         default = rlm;
       });
 
-      apps = forAllSystems (pkgs: rec {
-        rlm = { type = "app"; program = "${self.packages.${pkgs.system}.rlm}/bin/rlm"; };
+      apps = forAllSystems (system: _: rec {
+        rlm = { type = "app"; program = "${self.packages.${system}.rlm}/bin/rlm"; };
         default = rlm;
       });
 
-      devShells = forAllSystems (pkgs: { default = pkgs.callPackage ./nix/devshell.nix { }; });
+      devShells = forAllSystems (_: pkgs: { default = (rlmFor pkgs).devShell; });
 
-      checks = forAllSystems (pkgs: pkgs.callPackage ./nix/checks.nix {
-        src = self;
-        inherit (rlmFor pkgs) denoDeps;
-      });
+      checks = forAllSystems (_: pkgs: (rlmFor pkgs).checks);
 
-      formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);
+      formatter = forAllSystems (_: pkgs: pkgs.nixpkgs-fmt);
     };
 }

@@ -166,7 +166,17 @@ async function bundleBuilder(entry: string, dest: string): Promise<void> {
   const out = await new Deno.Command(Deno.execPath(), {
     // Minified: smaller to start, and free of the module-path comments that would name this
     // machine's Deno cache (and so differ between machines).
-    args: ["bundle", "--quiet", "--minify", `${SRC}exec/nix/${entry}`, "-o", tmp],
+    // The project's own config (import map, lock), whatever the current directory is.
+    args: [
+      "bundle",
+      "--quiet",
+      "--minify",
+      "--config",
+      `${SRC}../deno.json`,
+      `${SRC}exec/nix/${entry}`,
+      "-o",
+      tmp,
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();
