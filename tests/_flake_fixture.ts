@@ -73,19 +73,35 @@ export async function copyProject(dest: string): Promise<void> {
  * The stand-in nixpkgs flake in `dir`: busybox and its applets, this machine's bash and Nix,
  * and wasmtime as the stand-in CLI on the real engine when it is installed (else an empty bin/).
  */
-export async function makeStandInNixpkgs(dir: string): Promise<{ wasmtime: boolean }> {
+export async function makeStandInNixpkgs(
+  dir: string,
+  options: { wasmtime?: boolean } = {},
+): Promise<{ wasmtime: boolean }> {
   for (const d of ["bin", "pkgs/bash/bin", "pkgs/nix/bin", "pkgs/wasmtime/bin"]) {
     await Deno.mkdir(`${dir}/${d}`, { recursive: true });
   }
   await Deno.copyFile(`${ROOT}nix/test-support/standin-nixpkgs.nix`, `${dir}/flake.nix`);
   await Deno.copyFile(Deno.realPathSync(await which("busybox")), `${dir}/bin/busybox`);
-  const applets = ["sh", "mkdir", "cp", "cat", "chmod", "tar", "gzip", "rm", "mv", "ln", "touch"];
+  const applets = [
+    "sh",
+    "mkdir",
+    "cp",
+    "cat",
+    "chmod",
+    "tar",
+    "gzip",
+    "rm",
+    "mv",
+    "ln",
+    "touch",
+    "mkfifo",
+  ];
   for (const a of [...applets, "echo", "ls"]) await Deno.symlink("busybox", `${dir}/bin/${a}`);
   await Deno.copyFile("/bin/bash", `${dir}/pkgs/bash/bin/bash`);
   for (const c of ["nix", "nix-store", "nix-instantiate", "nix-build"]) {
     await Deno.symlink(await which(c), `${dir}/pkgs/nix/bin/${c}`);
   }
-  const standIn = wasmtimeStandIn();
+  const standIn = options.wasmtime === false ? {} : wasmtimeStandIn();
   if (standIn.dir) {
     await Deno.copyFile(`${standIn.dir}/wasmtime`, `${dir}/pkgs/wasmtime/bin/wasmtime`);
   }

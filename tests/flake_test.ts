@@ -195,6 +195,10 @@ Deno.test({
       assertEquals(r.code, 0, r.stderr);
       return JSON.parse(r.stdout)[0].outputs.out as string;
     };
+    // fmt, lint and the type check run inside the Nix sandbox, offline, on the lock-driven cache.
+    const checks = ["fmt", "lint", "check"].map((c) => `path:${t}/src#checks.x86_64-linux.${c}`);
+    const checked = await run("nix", ["build", "--no-link", ...checks, ...overrides]);
+    assertEquals(checked.code, 0, checked.stderr);
     const pyOut = await build("python-wasm");
     assert(Deno.statSync(`${pyOut}/python.wasm`).isFile);
     if (py) {
@@ -258,7 +262,7 @@ Deno.test({
       [
         "run",
         "-q",
-        "What is six times seven?",
+        `What is six times seven? (${crypto.randomUUID()})`, // new: the store keeps model calls
         "-c",
         `${ROOT}docs/examples/app.log`,
         "--base-url",

@@ -15,7 +15,7 @@
             runCommand = name: env: script: derivation ((removeAttrs env [ "meta" ]) // {
               inherit name system;
               builder = "${bin}/busybox";
-              args = [ "sh" "-c" script ];
+              args = [ "sh" "-e" "-c" script ]; # errexit, as nixpkgs' stdenv
               PATH = bin;
             });
             stdenv = {
