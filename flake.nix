@@ -38,6 +38,6 @@
 
       checks = forAllSystems (_: pkgs: (rlmFor pkgs).checks);
 
-      formatter = forAllSystems (_: pkgs: pkgs.nixpkgs-fmt);
+      formatter = forAllSystems (_: pkgs: pkgs.nixfmt-tree); # `nix fmt`: nixfmt (RFC 166 style) on every .nix file
     };
 }

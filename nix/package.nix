@@ -8,9 +8,12 @@ let
   denoJson = builtins.fromJSON (builtins.readFile "${src}/deno.json");
   # "deno run <flags> main.ts": the wrapper runs with the same flags as `deno task rlm`.
   task = builtins.match "deno run (.*) main\\.ts" (denoJson.tasks.rlm or "");
+  # The wrapper passes --frozen --cached-only itself; the task may too.
   flags = if task == null
     then throw "nix/package.nix: deno.json's rlm task is not \"deno run <flags> main.ts\""
-    else builtins.head task;
+    else builtins.concatStringsSep " " (builtins.filter
+      (w: builtins.isString w && !(builtins.elem w [ "" "--frozen" "--cached-only" ]))
+      (builtins.split " " (builtins.head task)));
   inherit (denoJson) version;
   esbuildDir = "share/deno/dl/esbuild-0.25.5-1"; # as nix/deno.nix installs it
   esbuild = builtins.baseNameOf esbuildDir;

@@ -199,6 +199,19 @@ Deno.test({
     const checks = ["fmt", "lint", "check"].map((c) => `path:${t}/src#checks.x86_64-linux.${c}`);
     const checked = await run("nix", ["build", "--no-link", ...checks, ...overrides]);
     assertEquals(checked.code, 0, checked.stderr);
+    // Every system's package and shell evaluate (the darwin and aarch64 Deno tarballs are
+    // only instantiated, not fetched).
+    for (const system of ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]) {
+      for (const attr of [`packages.${system}.rlm`, `devShells.${system}.default`]) {
+        const r = await run("nix", [
+          "eval",
+          "--raw",
+          `path:${t}/src#${attr}.drvPath`,
+          ...overrides,
+        ]);
+        assertEquals(r.code, 0, `${attr}: ${r.stderr}`);
+      }
+    }
     const pyOut = await build("python-wasm");
     assert(Deno.statSync(`${pyOut}/python.wasm`).isFile);
     if (py) {

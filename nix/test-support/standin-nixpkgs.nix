@@ -38,7 +38,7 @@
             wasmtime = "${self}/pkgs/wasmtime";
             ripgrep = self;
             mkShell = a: pkgs.runCommand "rlm-shell" { } "echo ${toString a.packages} > $out";
-            nixpkgs-fmt = pkgs.runCommand "nixpkgs-fmt" { } "mkdir -p $out/bin";
+            nixfmt-tree = pkgs.runCommand "nixfmt-tree" { } "mkdir -p $out/bin";
           };
         in
         pkgs;
