@@ -11,8 +11,11 @@
 , sha256 ? "e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763" }:
 let
   path = "${src}";
-  isDir = builtins.pathExists "${path}/python.wasm";
-  got = builtins.hashFile "sha256" path;
+  # A fixed-output fetch (nix/default.nix without the flake) is pinned by its own hash: reading
+  # the file at evaluation would build it first.
+  fetched = src ? drvPath;
+  isDir = !fetched && builtins.pathExists "${path}/python.wasm";
+  got = if fetched then src.outputHash else builtins.hashFile "sha256" path;
 in
 if isDir then
   runCommand "python-wasm" { } ''

@@ -14,9 +14,15 @@ export const NIX_CONFIG = "substituters =\nsandbox = true\n" +
   "experimental-features = nix-command flakes\n" +
   "extra-sandbox-paths = /lib64=/usr/lib64 /lib/x86_64-linux-gnu=/usr/lib/x86_64-linux-gnu";
 
-async function runs(cmd: string, arg: string): Promise<boolean> {
-  return await new Deno.Command(cmd, { args: [arg], stdout: "null", stderr: "null" })
-    .output().then((o) => o.success, () => false);
+/** Whether `cmd arg` runs and succeeds (a missing command is false, never a throw). */
+export async function runs(cmd: string, arg: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(cmd, { args: [arg], stdout: "null", stderr: "null" })
+      .output();
+    return out.success;
+  } catch {
+    return false;
+  }
 }
 
 /** Why the Nix flake tests cannot run here, or "" when they can. */

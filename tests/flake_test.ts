@@ -212,6 +212,14 @@ Deno.test({
         assertEquals(r.code, 0, `${attr}: ${r.stderr}`);
       }
     }
+    // Without the flake, nix/default.nix fetches the release by its sha256: evaluating it
+    // must not need the file (no import from derivation).
+    const pkgs = `(builtins.getFlake "path:${t}/nixpkgs").legacyPackages.x86_64-linux`;
+    const plain = await run("nix-instantiate", [
+      "--expr",
+      `(import ${t}/src/nix/default.nix { pkgs = ${pkgs}; src = ${t}/src; }).rlm`,
+    ]);
+    assertEquals(plain.code, 0, plain.stderr);
     const pyOut = await build("python-wasm");
     assert(Deno.statSync(`${pyOut}/python.wasm`).isFile);
     if (py) {

@@ -6,12 +6,9 @@
  */
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { runs } from "./_flake_fixture.ts";
 
-const hasNix = await new Deno.Command("nix-store", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-}).output().then((o) => o.success, () => false);
+const hasNix = await runs("nix-store", "--version");
 const skip = hasNix ? "" : " (skipped: nix-store is not installed; apt-get install nix-bin)";
 const NIX_CONFIG = "substituters =\nexperimental-features = nix-command";
 
