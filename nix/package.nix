@@ -17,7 +17,9 @@ let
   inherit (denoJson) version;
   esbuildDir = "share/deno/dl/esbuild-0.25.5-1"; # as nix/deno.nix installs it
   esbuild = builtins.baseNameOf esbuildDir;
-  denoDir = "rlm/deno/${builtins.baseNameOf "${denoDeps}"}";
+  # One folder per (dependencies, Deno) pair: its links never point at another build's paths.
+  denoDir = "rlm/deno/${builtins.baseNameOf "${denoDeps}"}-${
+    builtins.substring 0 8 (builtins.baseNameOf "${deno}")}";
 in
 runCommand "rlm-${version}" { meta.mainProgram = "rlm"; } ''
   mkdir -p $out/share/rlm $out/bin
@@ -25,7 +27,7 @@ runCommand "rlm-${version}" { meta.mainProgram = "rlm"; } ''
   cat > $out/bin/rlm <<WRAPPER
   #!${bash}/bin/bash
   # Deno reads the npm packages from the store (read-only, through a symlink) and writes its
-  # own small caches (compiled code, analysis) next to it, in a folder per dependency set.
+  # own small caches (compiled code, analysis) next to it.
   deno_dir="\''${XDG_CACHE_HOME:-\$HOME/.cache}/${denoDir}"
   # The esbuild that \`deno bundle\` runs (the nix executor bundles its builders) comes with Deno.
   if [ ! -L "\$deno_dir/npm" ] || [ ! -L "\$deno_dir/dl/${esbuild}" ]; then
