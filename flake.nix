@@ -16,28 +16,35 @@
   outputs = { self, nixpkgs, python-wasm }:
     let
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      # Every system's parts (nix/default.nix), made once: f gets the system name and them.
       forAllSystems = f: builtins.listToAttrs (map
-        (system: { name = system; value = f system nixpkgs.legacyPackages.${system}; })
+        (system: {
+          name = system;
+          value = f system (import ./nix/default.nix {
+            pkgs = nixpkgs.legacyPackages.${system};
+            src = self;
+            pythonWasmSrc = python-wasm;
+          });
+        })
         systems);
-      rlmFor = pkgs: import ./nix/default.nix { inherit pkgs; src = self; pythonWasmSrc = python-wasm; };
     in
     {
-      packages = forAllSystems (_: pkgs: rec {
-        rlm = (rlmFor pkgs).rlm;
-        deno = (rlmFor pkgs).deno;
-        python-wasm = (rlmFor pkgs).pythonWasm;
+      packages = forAllSystems (_: parts: {
+        inherit (parts) rlm deno;
+        python-wasm = parts.pythonWasm;
+        default = parts.rlm;
+      });
+
+      apps = forAllSystems (_: parts: rec {
+        rlm = { type = "app"; program = "${parts.rlm}/bin/rlm"; };
         default = rlm;
       });
 
-      apps = forAllSystems (system: _: rec {
-        rlm = { type = "app"; program = "${self.packages.${system}.rlm}/bin/rlm"; };
-        default = rlm;
-      });
+      devShells = forAllSystems (_: parts: { default = parts.devShell; });
 
-      devShells = forAllSystems (_: pkgs: { default = (rlmFor pkgs).devShell; });
+      checks = forAllSystems (_: parts: parts.checks);
 
-      checks = forAllSystems (_: pkgs: (rlmFor pkgs).checks);
-
-      formatter = forAllSystems (_: pkgs: pkgs.nixfmt-tree); # `nix fmt`: nixfmt (RFC 166 style) on every .nix file
+      # `nix fmt`: nixfmt (RFC 166 style) on every .nix file.
+      formatter = forAllSystems (system: _: nixpkgs.legacyPackages.${system}.nixfmt-tree);
     };
 }
