@@ -254,6 +254,10 @@ Deno.test({
       Deno.statSync(`${t}/cache/rlm/nix/index`).isDirectory,
       "the nix executor is the default",
     );
+    // The op derivations use the package's Deno where it is (with its closure): no copy of it
+    // was added to the store (rlm remembers a copy as nix/deno-<fingerprint>.path).
+    const copies = [...Deno.readDirSync(`${t}/cache/rlm/nix`)].filter((e) => /^deno-/.test(e.name));
+    assertEquals(copies.map((e) => e.name), []);
     for (const r of [version, exec]) assert(!/Download/.test(r.stderr), r.stderr);
     if (!py) {
       return console.log("  (eval not checked: no python.wasm; run tools/build_python_wasm.sh)");

@@ -32,7 +32,9 @@ export async function setupBuilder(
   await Deno.mkdir(stateDir, { recursive: true });
   await checkNix(stateDir);
   const hook = await declineHook(stateDir);
-  const deno = await addOnce(
+  // A Deno already in the store (the flake's package) is used where it is, so the builds get
+  // its closure (nixpkgs' glibc, which its loader path points at); a copy would lose it.
+  const deno = Deno.execPath().startsWith("/nix/store/") ? Deno.execPath() : await addOnce(
     stateDir,
     "deno",
     Deno.execPath(),
