@@ -1,47 +1,37 @@
 /**
- * The flake and its Nix files, checked as far as Nix 2.8 without nixpkgs allows: every file
- * parses, the lock is well formed, the flake's outputs have the expected shape, and
- * `nix/package.nix` is built with stand-ins made from this machine and its wrapper run for real.
+ * The flake, checked with this machine's Nix 2.8: every Nix file parses; nix/deno-deps.nix
+ * refuses lockfiles it cannot serve; the npm cache it makes from deno.lock alone is fetched from
+ * the npm registry and Deno runs offline on it; and the package is built through the real
+ * flake.nix with a stand-in nixpkgs (`--override-input`) and run: `--version`, `exec` with the
+ * nix executor by default, `eval` and `rlm run` through the python.wasm laid out as the flake
+ * lays it out. Each test is skipped, with the reason, when Nix or busybox is missing.
  */
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
-import { wasmPythonPath } from "./sandbox/_runtimes.ts";
+import {
+  copyProject,
+  makeStandInNixpkgs,
+  nixMissing,
+  pythonWasmOverride,
+  ROOT,
+  run,
+} from "./_flake_fixture.ts";
+import { startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-const hasNix = await new Deno.Command("nix-instantiate", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-})
-  .output().then((o) => o.success, () => false);
-const skip = hasNix ? "" : " (skipped: nix-instantiate is not installed; apt-get install nix-bin)";
-const NIX_CONFIG = "substituters =\nsandbox = true\nexperimental-features = nix-command\n" +
-  "extra-sandbox-paths = /lib64=/usr/lib64 /lib/x86_64-linux-gnu=/usr/lib/x86_64-linux-gnu";
-
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(cmd, {
-    args,
-    env: { NIX_CONFIG, ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const skip = nixMissing ? ` (skipped: ${nixMissing})` : "";
+const V8 =
+  "--v8-flags=--enable-experimental-regexp-engine,--enable-experimental-regexp-engine-on-excessive-backtracks";
+/** Any request that reaches the network fails at once: offline means offline. */
+const NO_NET = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" };
 
 Deno.test({
   name: `every Nix file parses${skip}`,
-  ignore: !hasNix,
+  ignore: !!nixMissing,
   async fn() {
-    const files = [
-      "flake.nix",
-      ...[...Deno.readDirSync(`${ROOT}nix`)].map((e) => `nix/${e.name}`).filter((f) =>
-        f.endsWith(".nix")
-      ),
-    ];
-    assert(files.length >= 6);
+    const files = ["flake.nix", "nix/test-support/standin-nixpkgs.nix"];
+    for (const e of Deno.readDirSync(`${ROOT}nix`)) {
+      if (e.name.endsWith(".nix")) files.push(`nix/${e.name}`);
+    }
+    assert(files.length >= 9);
     for (const f of files) {
       const r = await run("nix-instantiate", ["--parse", `${ROOT}${f}`]);
       assertEquals(r.code, 0, `${f}: ${r.stderr}`);
@@ -49,186 +39,276 @@ Deno.test({
   },
 });
 
-Deno.test("flake.lock pins nixpkgs to a full revision with its narHash", async () => {
+Deno.test("flake.lock pins nixpkgs nixos-25.11 to a full revision with its narHash", async () => {
   const lock = JSON.parse(await Deno.readTextFile(`${ROOT}flake.lock`));
-  assertEquals(lock.version, 7);
-  assertEquals(lock.root, "root");
-  const name = lock.nodes.root.inputs.nixpkgs;
-  const node = lock.nodes[name];
+  assertEquals([lock.version, lock.root], [7, "root"]);
+  const node = lock.nodes[lock.nodes.root.inputs.nixpkgs];
   assertMatch(node.locked.rev, /^[0-9a-f]{40}$/);
   assertMatch(node.locked.narHash, /^sha256-[A-Za-z0-9+/]{43}=$/);
   assert(Number.isInteger(node.locked.lastModified));
-  assertEquals(node.original, {
-    owner: "nixos",
-    ref: "nixos-25.05",
-    repo: "nixpkgs",
-    type: "github",
-  });
+  const original = { owner: "NixOS", ref: "nixos-25.11", repo: "nixpkgs", type: "github" };
+  assertEquals(node.original, original);
+  const flake = await Deno.readTextFile(`${ROOT}flake.nix`);
+  assert(flake.includes(`"github:NixOS/nixpkgs/nixos-25.11"`), "flake.nix and the lock agree");
 });
 
+/** Evaluate nix/deno-deps.nix on a lockfile; the error text, or "" when it evaluates. */
+async function depsError(lock: unknown): Promise<string> {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/deno.lock`, JSON.stringify(lock));
+  const expr = `(import ${ROOT}nix/deno-deps.nix { lockFile = ${dir.path}/deno.lock;
+    runCommand = name: env: script: derivation (env // { inherit name script;
+      system = "x86_64-linux"; builder = "/bin/sh"; }); }).drvPath`;
+  const r = await run("nix-instantiate", ["--eval", "--expr", expr]);
+  return r.code === 0 ? "" : r.stderr;
+}
+
 Deno.test({
-  name: `the flake's outputs have the expected shape for every system${skip}`,
-  ignore: !hasNix,
+  name: `nix/deno-deps.nix refuses, by name, what it cannot serve${skip}`,
+  ignore: !!nixMissing,
   async fn() {
-    // nixpkgs stood in by the few attributes the flake touches; nothing is built.
-    const expr = `
-      let
-        flake = import ${ROOT}flake.nix;
-        fakePkgs = system: { inherit system; callPackage = f: args: { fake = f; }; nixpkgs-fmt = { fake = true; };
-          runCommand = null; deno = null; wasmtime = null; bash = null; nix = null; };
-        nixpkgs = { lib.genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
-          legacyPackages = builtins.listToAttrs (map (s: { name = s; value = fakePkgs s; })
-            [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ]); };
-        self = outputs // { outPath = ${ROOT}.; };
-        outputs = flake.outputs { inherit self nixpkgs; };
-      in builtins.mapAttrs (_: perSystem: builtins.mapAttrs (_: v: if builtins.isAttrs v then builtins.attrNames v else "x") perSystem)
-        (removeAttrs outputs [ ])`;
-    const r = await run("nix-instantiate", ["--eval", "--strict", "--json", "--expr", expr]);
-    assertEquals(r.code, 0, r.stderr);
-    const shape = JSON.parse(r.stdout);
-    for (const system of ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]) {
-      assertEquals(shape.packages[system], ["default", "python-wasm", "rlm"]);
-      assertEquals(shape.apps[system], ["default", "rlm"]);
-      assertEquals(shape.devShells[system], ["default"]);
-      assert(shape.checks[system] !== undefined && shape.formatter[system] !== undefined);
+    const lock = JSON.parse(await Deno.readTextFile(`${ROOT}deno.lock`));
+    assertEquals(await depsError(lock), "", "the project's own lock is served");
+    const integrity = lock.npm["zod@4.6.7"].integrity;
+    const cases: [string, unknown, RegExp][] = [
+      ["version 4", { ...lock, version: "4" }, /lockfile version "4"/],
+      ["JSR", { ...lock, jsr: { "@std/cli@1.0.0": { integrity } } }, /JSR packages \(@std\/cli/],
+      ["remote", { ...lock, remote: { "https://x.test/a.ts": "00" } }, /remote http imports/],
+      [
+        "two peer sets",
+        { ...lock, npm: { ...lock.npm, "zod@4.6.7_a@1": { integrity } } },
+        /zod@4\.6\.7 is resolved with 2 peer-dependency sets/,
+      ],
+      [
+        "another registry",
+        { ...lock, npm: { ...lock.npm, "x@1.0.0": { integrity, tarball: "https://r.test/x" } } },
+        /comes from https:\/\/r\.test\/x/,
+      ],
+      ["no integrity", { ...lock, npm: { ...lock.npm, "x@1.0.0": {} } }, /"x@1\.0\.0" has no/],
+    ];
+    for (const [what, bad, message] of cases) {
+      const error = await depsError(bad);
+      assertMatch(error, /nix\/deno-deps\.nix cannot serve/, what);
+      assertMatch(error, message, what);
     }
   },
 });
 
 Deno.test({
   name:
-    `nix/package.nix builds with stand-ins, and its wrapper runs rlm with the nix executor by default${skip}`,
-  ignore: !hasNix,
+    `Nix 2.8 fetches the npm cache from the registry by deno.lock's integrity; Deno runs on it offline, read-only${skip}`,
+  ignore: !!nixMissing,
   async fn() {
-    const tmp = await Deno.makeTempDir({ prefix: "rlm-flake-test-" });
-    try {
-      const add = async (path: string) => {
-        const r = await run("nix-store", ["--add", path]);
-        assertEquals(r.code, 0, r.stderr);
-        return r.stdout.trim();
-      };
-      // deno, bash, wasmtime (unused by rlm: an empty bin/), nix (this machine's commands).
-      const mk = async (name: string, files: Record<string, string | { link: string }>) => {
-        const dir = `${tmp}/${name}`;
-        await Deno.mkdir(`${dir}/bin`, { recursive: true });
-        for (const [f, v] of Object.entries(files)) {
-          if (typeof v === "string") await Deno.copyFile(v, `${dir}/bin/${f}`);
-          else await Deno.symlink(v.link, `${dir}/bin/${f}`);
-        }
-        return await add(dir);
-      };
-      const deno = await mk("deno", { deno: Deno.execPath() });
-      const bash = await mk("bash", { bash: "/bin/bash" });
-      const wasmtime = await mk("wasmtime", {});
-      const nix = await mk(
-        "nix",
-        Object.fromEntries(
-          ["nix", "nix-store", "nix-instantiate", "nix-build"].map((
-            c,
-          ) => [c, { link: `/usr/bin/${c}` }]),
-        ),
+    await using tmp = await tempDir();
+    await makeStandInNixpkgs(`${tmp.path}/nixpkgs`);
+    const stdenv = `(builtins.getFlake "path:${tmp.path}/nixpkgs").legacyPackages.x86_64-linux`;
+    const expr = `import ${ROOT}nix/deno-deps.nix { lockFile = ${ROOT}deno.lock;
+      inherit (${stdenv}) runCommand; }`;
+    const drv = await run("nix-instantiate", ["--expr", expr]);
+    assertEquals(drv.code, 0, drv.stderr);
+    // One fixed-output fetch per lock entry: fetched again from the registry (--check), so the
+    // bytes the registry serves today are checked against the lock's integrity.
+    const lock = JSON.parse(await Deno.readTextFile(`${ROOT}deno.lock`));
+    const fetches = (await run("nix-store", ["-q", "--references", drv.stdout.trim()])).stdout
+      .split("\n").filter((p) => p.endsWith(".tgz.drv"));
+    assertEquals(fetches.length, Object.keys(lock.npm).length);
+    const refetch = await run("nix-store", ["--realise", "--check", ...fetches]);
+    assertEquals(refetch.code, 0, refetch.stderr);
+    const built = await run("nix-store", ["--realise", drv.stdout.trim()]);
+    assertEquals(built.code, 0, built.stderr);
+    const cache = built.stdout.trim();
+    for (const key of Object.keys(lock.npm)) {
+      const [, name, version] = /^(@?[^@]+)@([^_]+)/.exec(key)!;
+      const pkg = JSON.parse(
+        await Deno.readTextFile(`${cache}/npm/registry.npmjs.org/${name}/${version}/package.json`),
       );
-      // busybox with its applets as relative links, so the builder needs nothing outside its path.
-      const appletNames = ["sh", "mkdir", "cp", "cat", "chmod", "basename", "rm", "mv", "dirname"];
-      const applets = await mk("applets", {
-        busybox: "/bin/busybox",
-        ...Object.fromEntries(appletNames.map((a) => [a, { link: "busybox" }])),
-      });
-      // The vendored npm dependencies, made exactly as nix/deno-deps.nix makes them.
-      const denoDir = `${tmp}/rlm-deno-deps`;
-      const cache = await run(
-        Deno.execPath(),
-        [
-          "cache",
-          "--lock=deno.lock",
-          "main.ts",
-          "mod.ts",
-          "src/sandbox/pyodide_runner.ts",
-          "src/sandbox/wasi_runner.ts",
-        ].map((a, i) => (i > 1 && !a.startsWith("--") ? `${ROOT}${a}` : a)),
-        { DENO_DIR: denoDir },
-      );
-      assertEquals(cache.code, 0, cache.stderr);
-      for await (const _ of walkRemove(denoDir)) { /* drop registry.json and build caches */ }
-      const denoDeps = await add(denoDir);
-      const src = `${tmp}/src`;
-      await Deno.mkdir(src);
-      for (const f of ["deno.json", "deno.lock", "main.ts", "mod.ts"]) {
-        await Deno.copyFile(`${ROOT}${f}`, `${src}/${f}`);
-      }
-      await new Deno.Command("cp", { args: ["-r", `${ROOT}src`, `${src}/src`] }).output();
-      const srcPath = await add(src);
-      const wasm = wasmPythonPath();
-      const py = `${tmp}/python-wasm`;
-      await Deno.mkdir(`${py}/lib`, { recursive: true });
-      if (wasm) {
-        await Deno.copyFile(wasm, `${py}/python.wasm`);
-        await Deno.copyFile(
-          wasm.replace(/python\.wasm$/, "lib/python311.zip"),
-          `${py}/lib/python311.zip`,
-        );
-      }
-      const pythonWasm = await add(py);
-
-      const sp = (p: string) => `builtins.storePath "${p}"`;
-      const expr = `import ${ROOT}nix/package.nix {
-        runCommand = name: env: script: derivation ((removeAttrs env [ "meta" ]) // {
-          inherit name; system = builtins.currentSystem; builder = "\${${sp(applets)}}/bin/busybox";
-          args = [ "sh" "-c" script ]; PATH = "\${${sp(applets)}}/bin"; });
-        deno = ${sp(deno)}; bash = ${sp(bash)}; wasmtime = ${sp(wasmtime)}; nix = ${sp(nix)};
-        denoDeps = ${sp(denoDeps)}; pythonWasm = ${sp(pythonWasm)}; src = ${sp(srcPath)};
-      }`;
-      const build = await run("nix-build", ["--no-out-link", "--expr", expr]);
-      assertEquals(build.code, 0, build.stderr);
-      const rlm = `${build.stdout.trim()}/bin/rlm`;
-      const env = { HOME: tmp, XDG_CACHE_HOME: `${tmp}/cache`, PATH: "/usr/bin:/bin" };
-      const version = await run(rlm, ["--version"], env);
-      assertEquals(version.stdout.trim(), "0.1.0", version.stderr);
-      const exec = await run(rlm, [
-        "exec",
-        `${ROOT}docs/examples/errors.plan.json`,
-        "-c",
-        `${ROOT}docs/examples/app.log`,
-        "--json",
-      ], env);
-      assertEquals(exec.code, 0, exec.stderr);
-      assertEquals(JSON.parse(exec.stdout).value, "25");
-      assert(
-        Deno.statSync(`${tmp}/cache/rlm/nix/index`).isDirectory,
-        "the nix executor is the default",
-      );
-      if (wasm) {
-        await Deno.writeTextFile(
-          `${tmp}/eval.json`,
-          JSON.stringify({
-            operations: [{ op: "eval", args: { code: "import sys; print(sys.version_info[0])" } }],
-          }),
-        );
-        const ev = await run(rlm, [
-          "exec",
-          `${tmp}/eval.json`,
-          "-c",
-          `${ROOT}docs/examples/app.log`,
-        ], env);
-        assertEquals(ev.stdout.trim(), "3", ev.stderr);
-      }
-    } finally {
-      await new Deno.Command("chmod", { args: ["-R", "u+w", tmp] }).output();
-      await Deno.remove(tmp, { recursive: true });
+      assertEquals([pkg.name, pkg.version], [name, version]);
     }
+    // DENO_DIR is the store path itself: read-only, and no network.
+    const env = { DENO_DIR: cache, DENO_NO_UPDATE_CHECK: "1", ...NO_NET };
+    const deno = Deno.execPath();
+    const checked = await run(
+      deno,
+      [
+        "check",
+        "--frozen",
+        "--cached-only",
+        "main.ts",
+        "mod.ts",
+        "src",
+      ],
+      env,
+      { cwd: ROOT },
+    );
+    assertEquals(checked.code, 0, checked.stderr);
+    const ran = await run(
+      deno,
+      [
+        "run",
+        "--frozen",
+        "--cached-only",
+        V8,
+        "--allow-all",
+        "main.ts",
+        "exec",
+        "docs/examples/errors.plan.json",
+        "-c",
+        "docs/examples/app.log",
+      ],
+      env,
+      { cwd: ROOT },
+    );
+    assertEquals([ran.code, ran.stdout.trim()], [0, "25"], ran.stderr);
+    for (const r of [checked, ran]) assert(!/Download/.test(r.stderr), r.stderr);
   },
 });
 
-/** Remove what nix/deno-deps.nix removes from a fresh DENO_DIR. */
-async function* walkRemove(dir: string): AsyncGenerator<void> {
-  for await (const e of Deno.readDir(dir)) {
-    const p = `${dir}/${e.name}`;
-    if (
-      e.name === "registry.json" || e.name === "gen" || /_cache_v\d+/.test(e.name) ||
-      e.name.endsWith(".lock")
-    ) {
-      await Deno.remove(p, { recursive: true });
-    } else if (e.isDirectory) yield* walkRemove(p);
-  }
-  yield;
+Deno.test({
+  name:
+    `the real flake.nix with a stand-in nixpkgs builds rlm: --version, exec on the nix executor, eval and run on the flake's python.wasm${skip}`,
+  ignore: !!nixMissing,
+  async fn() {
+    await using tmp = await tempDir();
+    const t = tmp.path;
+    await copyProject(`${t}/src`);
+    const { wasmtime } = await makeStandInNixpkgs(`${t}/nixpkgs`);
+    const py = await pythonWasmOverride(`${t}/python-wasm`);
+    if (!py) await Deno.mkdir(`${t}/python-wasm`); // no python.wasm built: eval is not checked
+    if (!py) await Deno.writeTextFile(`${t}/python-wasm/python.wasm`, "");
+    const overrides = [
+      "--no-write-lock-file",
+      "--override-input",
+      "nixpkgs",
+      `path:${t}/nixpkgs`,
+      "--override-input",
+      "python-wasm",
+      `path:${t}/python-wasm`,
+    ];
+    const build = async (attr: string) => {
+      const r = await run("nix", [
+        "build",
+        "--no-link",
+        "--json",
+        `path:${t}/src#${attr}`,
+        ...overrides,
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout)[0].outputs.out as string;
+    };
+    // fmt, lint and the type check run inside the Nix sandbox, offline, on the lock-driven cache.
+    const checks = ["fmt", "lint", "check"].map((c) => `path:${t}/src#checks.x86_64-linux.${c}`);
+    const checked = await run("nix", ["build", "--no-link", ...checks, ...overrides]);
+    assertEquals(checked.code, 0, checked.stderr);
+    // Every system's package and shell evaluate (the darwin and aarch64 Deno tarballs are
+    // only instantiated, not fetched).
+    for (const system of ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]) {
+      for (const attr of [`packages.${system}.rlm`, `devShells.${system}.default`]) {
+        const r = await run("nix", [
+          "eval",
+          "--raw",
+          `path:${t}/src#${attr}.drvPath`,
+          ...overrides,
+        ]);
+        assertEquals(r.code, 0, `${attr}: ${r.stderr}`);
+      }
+    }
+    // Without the flake, nix/default.nix fetches the release by its sha256: evaluating it
+    // must not need the file (no import from derivation).
+    const pkgs = `(builtins.getFlake "path:${t}/nixpkgs").legacyPackages.x86_64-linux`;
+    const plain = await run("nix-instantiate", [
+      "--expr",
+      `(import ${t}/src/nix/default.nix { pkgs = ${pkgs}; src = ${t}/src; }).rlm`,
+    ]);
+    assertEquals(plain.code, 0, plain.stderr);
+    const pyOut = await build("python-wasm");
+    assert(Deno.statSync(`${pyOut}/python.wasm`).isFile);
+    if (py) {
+      assert([...Deno.readDirSync(`${pyOut}/lib`)].some((e) => /^python3\d+\.zip$/.test(e.name)));
+    }
+    const rlm = `${await build("rlm")}/bin/rlm`;
+    assert(
+      (await Deno.readTextFile(rlm)).includes(`${pyOut}/python.wasm`),
+      "the default python.wasm",
+    );
+
+    // A user's environment: nothing of ours on PATH, an empty cache, no network but 127.0.0.1.
+    const env = { HOME: t, XDG_CACHE_HOME: `${t}/cache`, PATH: "/usr/bin:/bin", ...NO_NET };
+    const cli = (args: string[]) => run(rlm, args, env, { clearEnv: true });
+    const version = await cli(["--version"]);
+    assertEquals([version.code, version.stdout.trim()], [0, "0.1.0"], version.stderr);
+    const denoDir = [...Deno.readDirSync(`${t}/cache/rlm/deno`)][0].name;
+    assert(
+      Deno.lstatSync(`${t}/cache/rlm/deno/${denoDir}/npm`).isSymlink,
+      "the store's npm cache, linked",
+    );
+    const exec = await cli([
+      "exec",
+      `${ROOT}docs/examples/errors.plan.json`,
+      "-c",
+      `${ROOT}docs/examples/app.log`,
+      "--json",
+    ]);
+    assertEquals(exec.code, 0, exec.stderr);
+    assertEquals(JSON.parse(exec.stdout).value, "25");
+    assert(
+      Deno.statSync(`${t}/cache/rlm/nix/index`).isDirectory,
+      "the nix executor is the default",
+    );
+    // The op derivations use the package's Deno where it is (with its closure): no copy of it
+    // was added to the store (rlm remembers a copy as nix/deno-<fingerprint>.path).
+    const copies = [...Deno.readDirSync(`${t}/cache/rlm/nix`)].filter((e) => /^deno-/.test(e.name));
+    assertEquals(copies.map((e) => e.name), []);
+    for (const r of [version, exec]) assert(!/Download/.test(r.stderr), r.stderr);
+    if (!py) {
+      return console.log("  (eval not checked: no python.wasm; run tools/build_python_wasm.sh)");
+    }
+
+    const plan = {
+      operations: [{ op: "eval", args: { code: "import sys; print(sys.version_info[0])" } }],
+    };
+    await Deno.writeTextFile(`${t}/eval.json`, JSON.stringify(plan));
+    const ev = await cli(["exec", `${t}/eval.json`, "-c", `${ROOT}docs/examples/app.log`]);
+    assertEquals([ev.code, ev.stdout.trim()], [0, "3"], ev.stderr);
+
+    await using server = startScriptedServer({
+      reply: (r) =>
+        turnsSoFar(r) === 0
+          ? {
+            content: JSON.stringify({
+              mode: "commit",
+              operations: [{ op: "eval", args: { code: "print(6 * 7)" }, bind: "x" }],
+              output: "x",
+            }),
+          }
+          : { content: '{"mode": "final", "answer_var": "x"}' },
+    });
+    const answered = await run(
+      rlm,
+      [
+        "run",
+        "-q",
+        `What is six times seven? (${crypto.randomUUID()})`, // new: the store keeps model calls
+        "-c",
+        `${ROOT}docs/examples/app.log`,
+        "--base-url",
+        server.url,
+      ],
+      { ...env, OPENAI_API_KEY: "test", NO_PROXY: "127.0.0.1" },
+      { clearEnv: true },
+    );
+    assertEquals([answered.code, answered.stdout.trim()], [0, "42"], answered.stderr);
+    assertEquals(server.requests.length, 2);
+    console.log(`  (eval had ${wasmtime ? "the wasmtime stand-in" : "no wasmtime"} on PATH)`);
+  },
+});
+
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "rlm-flake-test-" });
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await new Deno.Command("chmod", { args: ["-R", "u+w", path] }).output();
+      await Deno.remove(path, { recursive: true });
+    },
+  };
 }

@@ -11,8 +11,9 @@ export function nixConfig(extra: string[] = []): string {
   return [
     "substituters =",
     "sandbox = true",
-    // The Deno binary used as builder is dynamically linked against the host's glibc.
-    "extra-sandbox-paths = /lib64=/usr/lib64 /lib/x86_64-linux-gnu=/usr/lib/x86_64-linux-gnu",
+    // The Deno binary used as builder is dynamically linked against the host's glibc. Optional
+    // (`?`): a host without these folders (NixOS) would otherwise fail every build.
+    "extra-sandbox-paths = /lib64=/usr/lib64? /lib/x86_64-linux-gnu=/usr/lib/x86_64-linux-gnu?",
     "experimental-features = nix-command",
     "warn-dirty = false",
     ...extra,

@@ -32,7 +32,9 @@ export async function setupBuilder(
   await Deno.mkdir(stateDir, { recursive: true });
   await checkNix(stateDir);
   const hook = await declineHook(stateDir);
-  const deno = await addOnce(
+  // A Deno already in the store (the flake's package) is used where it is, so the builds get
+  // its closure (nixpkgs' glibc, which its loader path points at); a copy would lose it.
+  const deno = Deno.execPath().startsWith("/nix/store/") ? Deno.execPath() : await addOnce(
     stateDir,
     "deno",
     Deno.execPath(),
@@ -166,7 +168,17 @@ async function bundleBuilder(entry: string, dest: string): Promise<void> {
   const out = await new Deno.Command(Deno.execPath(), {
     // Minified: smaller to start, and free of the module-path comments that would name this
     // machine's Deno cache (and so differ between machines).
-    args: ["bundle", "--quiet", "--minify", `${SRC}exec/nix/${entry}`, "-o", tmp],
+    // The project's own config (import map, lock), whatever the current directory is.
+    args: [
+      "bundle",
+      "--quiet",
+      "--minify",
+      "--config",
+      `${SRC}../deno.json`,
+      `${SRC}exec/nix/${entry}`,
+      "-o",
+      tmp,
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();

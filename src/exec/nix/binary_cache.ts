@@ -71,6 +71,8 @@ export async function pullResults(src: string, options: PullOptions = {}): Promi
   }
   const dir = new URL(src).pathname;
   const paths: string[] = [];
+  const unsigned: string[] = [];
+  const keys = options.trustedKeys?.length ? await publicKeys(options.trustedKeys) : undefined;
   try {
     for await (const e of Deno.readDir(dir)) {
       if (!e.name.endsWith(".narinfo")) continue;
@@ -78,15 +80,32 @@ export async function pullResults(src: string, options: PullOptions = {}): Promi
       const storePath = /^StorePath: (.+)$/m.exec(info)?.[1];
       if (storePath && /^rlm-(op|llm)-/.test(storePath.slice(NIX_STORE_DIR.length + 34))) {
         paths.push(storePath);
+        if (keys && !(await signedByOneOf(info, keys))) unsigned.push(storePath);
       }
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new UsageError(`No binary cache at ${src}`);
     throw error;
   }
+  // Nix itself takes a content-addressed path (as `nix-store --add` makes) without any
+  // signature, and rlm finds results by name: so every result's signature is checked here.
+  if (unsigned.length > 0) {
+    throw new Error(
+      `Cannot pull from ${src}: ${unsigned.length} of its ${paths.length} results have no valid signature by a trusted key (e.g. ${
+        unsigned.sort()[0]
+      }); pull only what the key you pass has signed`,
+    );
+  }
   if (paths.length === 0) return 0;
-  const trust = options.trustedKeys?.length
-    ? ["--option", "trusted-public-keys", options.trustedKeys.join(" ")]
+  const trust = keys
+    ? [
+      "--option",
+      "require-sigs",
+      "true",
+      "--option",
+      "trusted-public-keys",
+      options.trustedKeys!.join(" "),
+    ]
     : ["--no-check-sigs"];
   const copy = await nix("nix", ["copy", "--from", src, ...trust, ...paths]);
   if (copy.code !== 0) throw new Error(`Cannot pull from ${src}: ${tail(copy.stderr)}`);
@@ -100,4 +119,46 @@ function checkUrl(url: string): void {
       `Invalid binary cache "${url}": give a URL like file:///srv/rlm-cache, s3://bucket or ssh://host`,
     );
   }
+}
+
+/** A Nix public key (`name:base64 of 32 bytes`), imported for Ed25519 verification. */
+interface PublicKey {
+  name: string;
+  key: CryptoKey;
+}
+
+async function publicKeys(texts: string[]): Promise<PublicKey[]> {
+  return await Promise.all(texts.map(async (text) => {
+    const m = /^([^:\s]+):([A-Za-z0-9+/]{43}=)$/.exec(text.trim());
+    const bytes = m ? Uint8Array.from(atob(m[2]), (c) => c.charCodeAt(0)) : undefined;
+    if (!m || bytes?.length !== 32) {
+      throw new UsageError(
+        `Invalid --trusted-key "${text}": give a public key like cache-1:<44 base64 characters> (nix-store --generate-binary-cache-key writes one)`,
+      );
+    }
+    const key = await crypto.subtle.importKey("raw", bytes, { name: "Ed25519" }, false, [
+      "verify",
+    ]);
+    return { name: m[1], key };
+  }));
+}
+
+/**
+ * Whether a .narinfo carries a valid signature by one of `keys`: an Ed25519 signature of Nix's
+ * fingerprint `1;<store path>;<nar hash>;<nar size>;<references, full paths, comma-separated>`.
+ */
+async function signedByOneOf(info: string, keys: PublicKey[]): Promise<boolean> {
+  const field = (name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(info)?.[1]?.trim();
+  const refs = (field("References") ?? "").split(" ").filter(Boolean).sort();
+  const fingerprint = `1;${field("StorePath")};${field("NarHash")};${field("NarSize")};${
+    refs.map((r) => `${NIX_STORE_DIR}/${r}`).join(",")
+  }`;
+  for (const line of info.matchAll(/^Sig: ([^:\s]+):(\S+)$/gm)) {
+    const key = keys.find((k) => k.name === line[1]);
+    if (!key) continue;
+    const sig = Uint8Array.from(atob(line[2]), (c) => c.charCodeAt(0));
+    const data = new TextEncoder().encode(fingerprint);
+    if (await crypto.subtle.verify({ name: "Ed25519" }, key.key, sig, data)) return true;
+  }
+  return false;
 }
