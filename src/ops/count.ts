@@ -4,13 +4,14 @@
  * @module
  */
 import { countLines } from "./_lines.ts";
-import { compileLinePattern } from "./_python_regex.ts";
+import { compileLinePattern, countMatches } from "./regex/line_pattern.ts";
 import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
  * `lines` (a final "\n" does not start a line), `chars` (Unicode code points), `words`
- * (runs of non-whitespace), `matches` (non-overlapping matches of `pattern`, within lines).
+ * (runs of non-whitespace), `matches` (the number of `re.finditer(pattern, line)` matches, summed over the lines; see
+ * docs/reference/ops.md).
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
@@ -42,21 +43,13 @@ function counter(args: OpArgs<"count">): (text: string) => number {
     case "words":
       return (text) => text.match(/\S+/g)?.length ?? 0;
     case "matches": {
-      const { regex } = compileLinePattern(args.pattern as string, {
+      const pattern = compileLinePattern(args.pattern as string, {
         ignoreCase: args.ignore_case,
         op: "count",
         arg: "pattern",
+        count: true,
       });
-      return (text) => {
-        let n = 0;
-        regex.lastIndex = 0;
-        for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-          if (m.index === text.length && (text === "" || text.endsWith("\n"))) break;
-          n++;
-          if (m[0] === "") regex.lastIndex = m.index + 1;
-        }
-        return n;
-      };
+      return (text) => countMatches(text, pattern);
     }
   }
 }
