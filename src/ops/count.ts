@@ -4,7 +4,14 @@
  * @module
  */
 import { countLines } from "./_lines.ts";
-import { compileLinePattern, countMatches } from "./regex/line_pattern.ts";
+import {
+  compileLinePattern,
+  countInRanges,
+  countMatches,
+  type LinePattern,
+  rangeBlocks,
+} from "./regex/line_pattern.ts";
+import { pauser } from "./regex/pauser.ts";
 import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
@@ -15,8 +22,22 @@ import type { OpImpl } from "./types.ts";
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
-export const count: OpImpl<"count"> = (args, vars) =>
-  mergeCountParts([countPart(args, vars.textPieces(args.input, "input"))]);
+export const count: OpImpl<"count"> = async (args, vars, ports) => {
+  if (args.mode !== "matches") {
+    return mergeCountParts([countPart(args, vars.textPieces(args.input, "input"))]);
+  }
+  // A regex scan may be long: it stops between blocks of lines when the run's deadline passes.
+  const pattern = matchesPattern(args);
+  const pause = pauser(ports.signal, "count");
+  let n = 0;
+  for (const piece of vars.textPieces(args.input, "input")) {
+    for (const ranges of rangeBlocks(piece, pattern)) {
+      n += countInRanges(piece, ranges, pattern);
+      await pause();
+    }
+  }
+  return String(n);
+};
 
 /**
  * count over one line-aligned part of a text. Lines, characters, words and matches never
@@ -43,13 +64,17 @@ function counter(args: OpArgs<"count">): (text: string) => number {
     case "words":
       return (text) => text.match(/\S+/g)?.length ?? 0;
     case "matches": {
-      const pattern = compileLinePattern(args.pattern as string, {
-        ignoreCase: args.ignore_case,
-        op: "count",
-        arg: "pattern",
-        count: true,
-      });
+      const pattern = matchesPattern(args);
       return (text) => countMatches(text, pattern);
     }
   }
+}
+
+function matchesPattern(args: OpArgs<"count">): LinePattern {
+  return compileLinePattern(args.pattern as string, {
+    ignoreCase: args.ignore_case,
+    op: "count",
+    arg: "pattern",
+    count: true,
+  });
 }

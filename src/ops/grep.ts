@@ -4,8 +4,13 @@
  * @module
  */
 import { splitLines } from "./_lines.ts";
-import { OpError } from "./op_error.ts";
-import { compileLinePattern, type LinePattern, matchingLineRanges } from "./regex/line_pattern.ts";
+import {
+  compileLinePattern,
+  type LinePattern,
+  matchingLineRanges,
+  rangeBlocks,
+} from "./regex/line_pattern.ts";
+import { pauser } from "./regex/pauser.ts";
 import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
@@ -24,16 +29,11 @@ export const grep: OpImpl<"grep"> = async (args, vars, ports) => {
     return withContext(vars.text(args.input, "input"), pattern, args.context_lines);
   }
   const found: string[] = [];
-  let last = performance.now();
+  const pause = pauser(ports.signal, "grep");
   for (const piece of vars.textPieces(args.input, "input")) {
-    found.push(grepPiece(piece, pattern));
-    // Let the run's deadline timer fire between pieces, and stop when it has.
-    if (performance.now() - last > 50) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      last = performance.now();
-    }
-    if (ports.signal?.aborted) {
-      throw ports.signal.reason ?? new OpError("grep", "input", "the run was stopped");
+    for (const ranges of rangeBlocks(piece, pattern)) {
+      found.push(linesOf(piece, ranges));
+      await pause();
     }
   }
   return mergeGrepParts(found);
@@ -58,7 +58,10 @@ export function mergeGrepParts(parts: string[]): string {
 
 /** The matching lines of one piece, each with its "\n", as a new string (no slices kept). */
 function grepPiece(piece: string, pattern: LinePattern): string {
-  const ranges = matchingLineRanges(piece, pattern);
+  return linesOf(piece, matchingLineRanges(piece, pattern));
+}
+
+function linesOf(piece: string, ranges: [number, number][]): string {
   if (ranges.length === 0) return "";
   return ranges.map(([s, e]) => piece.slice(s, e) + "\n").join("");
 }

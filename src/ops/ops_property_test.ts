@@ -98,9 +98,9 @@ Deno.test("grep returns exactly the lines that contain a match, in order", async
   }));
 });
 
-Deno.test("count lines agrees with the lines op", () => {
-  fc.assert(fc.property(text, (t) => {
-    const n = Number(run("count", { mode: "lines" }, t));
+Deno.test("count lines agrees with the lines op", async () => {
+  await fc.assert(fc.asyncProperty(text, async (t) => {
+    const n = Number(await run("count", { mode: "lines" }, t));
     const all = run("lines", {}, t) as string;
     assertEquals(n, t === "" ? 0 : all.split("\n").length);
   }));

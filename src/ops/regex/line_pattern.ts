@@ -125,14 +125,70 @@ export function midPair(text: string, i: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff && p >= 0xd800 && p <= 0xdbff;
 }
 
-/** [start, end) of each line of `text` that `p` matches, in order (a final "\n" ends no line). */
+/** Text scanned at once before the scan's speed is checked. */
+const BLOCK = 64 * 1024;
+/** Below this speed (chars per ms) a scan is backtracking; lines are then matched one by one. */
+const SLOW = 20_000;
+
+/**
+ * [start, end) of each line of `text` that `p` matches, in order (a final "\n" ends no line).
+ * The text is scanned in blocks of whole lines; once a block scans slowly (V8 counts
+ * backtracks per call, so a long scan of a backtracking pattern falls back to the slow linear
+ * engine), the rest is matched line by line, where each call backtracks little.
+ */
 export function matchingLineRanges(text: string, p: LinePattern): [number, number][] {
   const ranges: [number, number][] = [];
-  const last = text.endsWith("\n") ? text.length - 1 : text.length;
+  for (const block of rangeBlocks(text, p)) ranges.push(...block);
+  return ranges;
+}
+
+/** `matchingLineRanges`, one block of lines at a time (so a caller may stop between blocks). */
+export function* rangeBlocks(text: string, p: LinePattern): Generator<[number, number][]> {
+  let perLine = false;
+  for (let from = 0; from < text.length;) {
+    const ranges: [number, number][] = [];
+    let to = from + BLOCK >= text.length ? text.length : text.indexOf("\n", from + BLOCK);
+    to = to === -1 ? text.length : Math.min(text.length, to + 1);
+    if (perLine) linesOneByOne(text, from, to, p, ranges);
+    else {
+      const t0 = performance.now();
+      scanBlock(text, from, to, p, ranges);
+      perLine = (to - from) / (performance.now() - t0 + 0.01) < SLOW;
+    }
+    from = to;
+    yield ranges;
+  }
+}
+
+function linesOneByOne(
+  text: string,
+  from: number,
+  to: number,
+  p: LinePattern,
+  out: [number, number][],
+): void {
+  for (let s = from; s < to;) {
+    let e = text.indexOf("\n", s);
+    if (e === -1 || e > to) e = to;
+    if (countIn(text.slice(s, e), p.line, true) > 0) out.push([s, e]);
+    s = e + 1;
+  }
+}
+
+/** Scan text[from, to) (whole lines) with the many-line regex. */
+function scanBlock(
+  text: string,
+  from: number,
+  to: number,
+  p: LinePattern,
+  out: [number, number][],
+): void {
+  const last = text.charCodeAt(to - 1) === 10 ? to - 1 : to;
   const regex = p.scan;
-  regex.lastIndex = 0;
-  while (regex.lastIndex <= last && text.length > 0) {
-    const m = regex.exec(text);
+  regex.lastIndex = from;
+  const block = to === text.length ? text : text.slice(0, to);
+  while (regex.lastIndex <= last && to > from) {
+    const m = regex.exec(block);
     if (m === null || m.index > last) break;
     if (midPair(text, m.index)) {
       regex.lastIndex = m.index + 1;
@@ -140,30 +196,31 @@ export function matchingLineRanges(text: string, p: LinePattern): [number, numbe
     }
     const start = m.index === 0 ? 0 : text.lastIndexOf("\n", m.index - 1) + 1;
     let end = text.indexOf("\n", m.index);
-    if (end === -1) end = text.length;
-    if (!p.verify || countIn(text.slice(start, end), p.line, true) > 0) ranges.push([start, end]);
+    if (end === -1 || end > to) end = to;
+    if (!p.verify || countIn(text.slice(start, end), p.line, true) > 0) out.push([start, end]);
     regex.lastIndex = end + 1;
   }
-  return ranges;
 }
 
 /** The number of `re.finditer` matches over every line of `text`. */
 export function countMatches(text: string, p: LinePattern): number {
-  if (!p.verify) return countIn(text, p.scan, false, true);
+  return countInRanges(text, matchingLineRanges(text, p), p);
+}
+
+/** The number of `re.finditer` matches over the given lines of `text`. */
+export function countInRanges(text: string, ranges: [number, number][], p: LinePattern): number {
   let n = 0;
-  for (const [s, e] of matchingLineRanges(text, p)) n += countIn(text.slice(s, e), p.line, false);
+  for (const [s, e] of ranges) n += countIn(text.slice(s, e), p.line, false);
   return n;
 }
 
-/** Matches of a global `regex` in `text`, advancing past empty ones by a code point. */
-function countIn(text: string, regex: RegExp, firstOnly: boolean, lines = false): number {
+/** Matches of a global `regex` in one line, advancing past empty ones by a code point. */
+function countIn(text: string, regex: RegExp, firstOnly: boolean): number {
   let n = 0;
   regex.lastIndex = 0;
   const end = text.length;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
     const at = m.index;
-    // The empty text after a final "\n" is not a line.
-    if (lines && at === end && (end === 0 || text.charCodeAt(end - 1) === 10)) break;
     if (m[0] === "") regex.lastIndex = at + (isHigh(text.charCodeAt(at)) ? 2 : 1);
     if (midPair(text, at)) continue;
     n++;
