@@ -175,6 +175,13 @@ function classChar(c: number): string {
   return hex4(c);
 }
 
+/** One BMP code point as a regex literal. */
+function literal(c: number): string {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9 _=:,;'"<>@#%&~`-]/.test(ch)) return ch;
+  return hex4(c);
+}
+
 function classBody(pairs: number[]): string {
   let s = "";
   for (let i = 0; i < pairs.length; i += 2) {
@@ -186,12 +193,14 @@ function classBody(pairs: number[]): string {
 
 /**
  * JS regex text (no `u` flag) that matches exactly one code point of `set`, never a newline or
- * half of a surrogate pair. An empty set gives `[]`, which matches nothing.
+ * half of a surrogate pair (with `units`, surrogates in the set are kept as code units). An
+ * empty set gives `[]`, which matches nothing.
  */
-export function emitSet(set: CharSet): string {
-  const s = intersect(set, complement([NL, NL, 0xd800, 0xdfff]));
+export function emitSet(set: CharSet, units = false): string {
+  const s = intersect(set, complement(units ? [NL, NL] : [NL, NL, 0xd800, 0xdfff]));
   const bmp = intersect(s, [0, 0xffff]);
   const astral = intersect(s, [0x10000, MAX_CP]);
+  if (astral.length === 0 && bmp.length === 2 && bmp[0] === bmp[1]) return literal(bmp[0]);
   const parts: string[] = [];
   if (bmp.length > 0) {
     const neg = intersect(complement(bmp), [0, 0xffff]);

@@ -76,6 +76,10 @@ function renderNode(node: Node, ctx: Ctx, state: State): string {
         node.items.map((n) => render(n, { ...ctx, after: [], before: [] }, state)).join("|")
       })`;
     case "rep":
+      if (node.body.t === "set" && node.max === Infinity && !node.lazy) {
+        const loose = looseSet(node.body.set);
+        if (loose !== null) return repeat(node, loose);
+      }
       return repeat(node, render(node.body, inner(ctx), state));
     case "bol":
       return ctx.mode === "line" ? "^" : "(?<![^\\n])";
@@ -92,6 +96,20 @@ function renderNode(node: Node, ctx: Ctx, state: State): string {
     case "wb":
       return boundary(node, ctx);
   }
+}
+
+/**
+ * A greedy unbounded repetition of a set holding every astral character (`.*`, `[^,]+`) may
+ * run over UTF-16 code units: in well-formed text the units it takes are whole code points,
+ * and where it stops inside a pair nothing after it can match (no set holds half a pair).
+ * One class is much faster than the pair alternatives.
+ */
+function looseSet(set: CharSet): string | null {
+  const astral: CharSet = [0x10000, 0x10ffff];
+  if (!isEmpty(intersect(astral, complement(set)))) return null;
+  const units = intersect(normalize([...set, 0xd800, 0xdfff]), [0, 0xffff]);
+  const body = emitSet(units, true);
+  return body;
 }
 
 function inner(ctx: Ctx): Ctx {
