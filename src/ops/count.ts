@@ -17,8 +17,8 @@ import type { OpImpl } from "./types.ts";
 
 /**
  * `lines` (a final "\n" does not start a line), `chars` (Unicode code points), `words`
- * (runs of non-whitespace), `matches` (the number of `re.finditer(pattern, line)` matches, summed over the lines; see
- * docs/reference/ops.md).
+ * (runs of non-whitespace), `matches` (the number of `re.finditer(pattern, line)` matches,
+ * summed over the lines; see docs/reference/ops.md).
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */

@@ -25,11 +25,11 @@ import type { OpImpl } from "./types.ts";
  */
 export const grep: OpImpl<"grep"> = async (args, vars, ports) => {
   const pattern = patternOf(args);
+  const pause = pauser(ports.signal, "grep");
   if (args.context_lines > 0) {
-    return withContext(vars.text(args.input, "input"), pattern, args.context_lines);
+    return withContext(vars.text(args.input, "input"), pattern, args.context_lines, pause);
   }
   const found: string[] = [];
-  const pause = pauser(ports.signal, "grep");
   for (const piece of vars.textPieces(args.input, "input")) {
     for (const ranges of rangeBlocks(piece, pattern)) {
       found.push(linesOf(piece, ranges));
@@ -74,16 +74,26 @@ function patternOf(args: OpArgs<"grep">): LinePattern {
   });
 }
 
-function withContext(text: string, pattern: LinePattern, n: number): string {
+async function withContext(
+  text: string,
+  pattern: LinePattern,
+  n: number,
+  pause: () => Promise<void>,
+): Promise<string> {
   const all = splitLines(text);
+  const indexOfStart = new Map<number, number>();
+  for (let i = 0, at = 0; i < all.length; at += all[i].length + 1, i++) indexOfStart.set(at, i);
   const groups: [number, number][] = [];
-  all.forEach((line, i) => {
-    if (matchingLineRanges(line, pattern).length === 0) return;
-    const [from, to] = [Math.max(0, i - n), Math.min(all.length - 1, i + n)];
-    const prev = groups[groups.length - 1];
-    if (prev && from <= prev[1] + 1) prev[1] = Math.max(prev[1], to);
-    else groups.push([from, to]);
-  });
+  for (const ranges of rangeBlocks(text, pattern)) {
+    for (const [start] of ranges) {
+      const i = indexOfStart.get(start)!;
+      const [from, to] = [Math.max(0, i - n), Math.min(all.length - 1, i + n)];
+      const prev = groups[groups.length - 1];
+      if (prev && from <= prev[1] + 1) prev[1] = Math.max(prev[1], to);
+      else groups.push([from, to]);
+    }
+    await pause();
+  }
   return groups.map(([from, to]) => all.slice(from, to + 1).map((l) => l + "\n").join(""))
     .join("--\n");
 }

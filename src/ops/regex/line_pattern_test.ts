@@ -74,3 +74,43 @@ Deno.test("grep stops between blocks once the run's signal is aborted", async ()
   }
   assertEquals((caught as Error)?.message, "deadline passed");
 });
+
+const hasGrep = await new Deno.Command("grep", { args: ["--version"], stdout: "null" }).output()
+  .then((o) => o.success, () => false);
+
+Deno.test({
+  name:
+    "grep, with and without context_lines, prints what GNU grep -C prints (skipped without grep)",
+  ignore: !hasGrep,
+  async fn() {
+    const fc = (await import("fast-check")).default;
+    const texts = fc.array(fc.constantFrom("a", "b", "ab", "", "x y", "é"), { maxLength: 14 })
+      .chain((ls) => fc.boolean().map((end) => ls.join("\n") + (end && ls.length ? "\n" : "")));
+    await fc.assert(
+      fc.asyncProperty(texts, fc.integer({ min: 0, max: 3 }), async (t, n) => {
+        using dir = tempDir();
+        await Deno.writeTextFile(`${dir.path}/t`, t);
+        const out = await new Deno.Command("grep", {
+          // context_lines 0 is plain grep (GNU grep -C 0 would print "--" between groups).
+          args: ["-E", ...(n > 0 ? ["-C", String(n)] : []), "a", `${dir.path}/t`],
+          stdout: "piped",
+        }).output();
+        const expected = new TextDecoder().decode(out.stdout);
+        const vars = createVars(
+          new Map<string, Binding>([["t", { value: t, hash: hashValue(t) }]]),
+        );
+        const args = parseOperation({
+          op: "grep",
+          args: { input: "t", pattern: "a", context_lines: n },
+        }).args;
+        assertEquals(await grep(args as never, vars, {}), expected);
+      }),
+      { numRuns: 60 },
+    );
+  },
+});
+
+function tempDir(): { path: string } & Disposable {
+  const path = Deno.makeTempDirSync({ prefix: "rlm-grep-" });
+  return { path, [Symbol.dispose]: () => Deno.removeSync(path, { recursive: true }) };
+}
