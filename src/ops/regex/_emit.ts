@@ -63,12 +63,12 @@ function renderNode(node: Node, ctx: Ctx, state: State): string {
     case "set":
       return emitSet(node.set);
     case "seq":
-      return node.items.map((item, i) =>
+      return absorbBoundaries(node.items).map((item, i, items) =>
         render(item, {
           ...ctx,
-          final: ctx.final && i === node.items.length - 1,
-          after: node.items.slice(i + 1),
-          before: node.items.slice(0, i),
+          final: ctx.final && i === items.length - 1,
+          after: items.slice(i + 1),
+          before: items.slice(0, i),
         }, state)
       ).join("");
     case "alt":
@@ -110,6 +110,53 @@ function looseSet(set: CharSet): string | null {
   const units = intersect(normalize([...set, 0xd800, 0xdfff]), [0, 0xffff]);
   const body = emitSet(units, true);
   return body;
+}
+
+/**
+ * `\b` before one character that may be a word character or not (`\b[\w.-]+`, `\b.`): split
+ * that character by kind, each with the lookbehind its kind needs.
+ */
+function absorbBoundaries(items: readonly Node[]): Node[] {
+  const out: Node[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const wb = items[i];
+    const next = items[i + 1];
+    const set = next?.t === "set"
+      ? next.set
+      : next?.t === "rep" && next.body.t === "set" && next.min >= 1
+      ? next.body.set
+      : null;
+    if (wb.t !== "wb" || set === null || subset([...set], wb.word)) {
+      out.push(wb);
+      continue;
+    }
+    const nonW = complement(wb.word);
+    if (subset([...set], nonW)) {
+      out.push(wb);
+      continue;
+    }
+    const word: Node = { t: "set", set: intersect(set, wb.word) };
+    const other: Node = { t: "set", set: intersect(set, nonW) };
+    const behind = (negate: boolean): Node => ({
+      t: "behind",
+      negate,
+      body: { t: "set", set: wb.word },
+    });
+    // \b: a word character after a non-word one (or the start), or the reverse; \B: same kinds.
+    out.push({
+      t: "alt",
+      items: [
+        { t: "seq", items: [behind(!wb.negate), word] },
+        { t: "seq", items: [behind(wb.negate), other] },
+      ],
+    });
+    if (next.t === "rep") {
+      const max = next.max === Infinity ? Infinity : next.max - 1;
+      if (max > 0) out.push({ ...next, min: next.min - 1, max });
+    }
+    i++;
+  }
+  return out;
 }
 
 function inner(ctx: Ctx): Ctx {
