@@ -38,7 +38,7 @@ Deno.test("runPlan chains ops and outputs the last bind by default", async () =>
   const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
   assertEquals(result.output, "n");
   assertEquals(result.binding.value, "2");
-  assertEquals(env.get("errors")?.value, "a ERROR x\nc ERROR y");
+  assertEquals(env.get("errors")?.value, "a ERROR x\nc ERROR y\n");
   assertEquals(env.get("n")?.hash, hashValue("2"));
 });
 

@@ -28,7 +28,7 @@ export const PROMPT_EXAMPLES: PromptExample[] = [
             bind: "timeouts",
           },
         },
-        result: "text, 1,604 chars, 25 lines",
+        result: "text, 1,605 chars, 25 lines",
       },
       {
         reply: {
@@ -83,7 +83,7 @@ export function systemPrompt(limits: PromptLimits): string {
   const ops = [
     "- slice {input, start=0, end} -> text: characters [start, end); negative counts from the end",
     "- lines {input, start=1, end} -> text: lines start..end (1-based, inclusive; -1 is the last line)",
-    "- grep {input, pattern, ignore_case=false, context_lines=0} -> text: matching lines. Python regex syntax; no lookahead or backreferences",
+    "- grep {input, pattern, ignore_case=false, context_lines=0} -> text: each matching line followed by \\n, as grep prints it. Python re syntax; no lookahead or backreferences",
     "- count {input, mode=lines|chars|words|matches, pattern (for matches)} -> text: an integer",
     "- chunk {input, n | size} -> list: line-aligned pieces (n pieces, or pieces of at most size chars)",
     "- split {input, delimiter} -> list: pieces between a literal delimiter",

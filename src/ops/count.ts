@@ -4,18 +4,40 @@
  * @module
  */
 import { countLines } from "./_lines.ts";
-import { compileLinePattern } from "./_python_regex.ts";
+import {
+  compileLinePattern,
+  countInRanges,
+  countMatches,
+  type LinePattern,
+  rangeBlocks,
+} from "./regex/line_pattern.ts";
+import { pauser } from "./regex/pauser.ts";
 import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
  * `lines` (a final "\n" does not start a line), `chars` (Unicode code points), `words`
- * (runs of non-whitespace), `matches` (non-overlapping matches of `pattern`, within lines).
+ * (runs of non-whitespace), `matches` (the number of `re.finditer(pattern, line)` matches,
+ * summed over the lines; see docs/reference/ops.md).
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
-export const count: OpImpl<"count"> = (args, vars) =>
-  mergeCountParts([countPart(args, vars.textPieces(args.input, "input"))]);
+export const count: OpImpl<"count"> = async (args, vars, ports) => {
+  if (args.mode !== "matches") {
+    return mergeCountParts([countPart(args, vars.textPieces(args.input, "input"))]);
+  }
+  // A regex scan may be long: it stops between blocks of lines when the run's deadline passes.
+  const pattern = matchesPattern(args);
+  const pause = pauser(ports.signal, "count");
+  let n = 0;
+  for (const piece of vars.textPieces(args.input, "input")) {
+    for (const ranges of rangeBlocks(piece, pattern)) {
+      n += countInRanges(piece, ranges, pattern);
+      await pause();
+    }
+  }
+  return String(n);
+};
 
 /**
  * count over one line-aligned part of a text. Lines, characters, words and matches never
@@ -42,21 +64,17 @@ function counter(args: OpArgs<"count">): (text: string) => number {
     case "words":
       return (text) => text.match(/\S+/g)?.length ?? 0;
     case "matches": {
-      const { regex } = compileLinePattern(args.pattern as string, {
-        ignoreCase: args.ignore_case,
-        op: "count",
-        arg: "pattern",
-      });
-      return (text) => {
-        let n = 0;
-        regex.lastIndex = 0;
-        for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-          if (m.index === text.length && (text === "" || text.endsWith("\n"))) break;
-          n++;
-          if (m[0] === "") regex.lastIndex = m.index + 1;
-        }
-        return n;
-      };
+      const pattern = matchesPattern(args);
+      return (text) => countMatches(text, pattern);
     }
   }
+}
+
+function matchesPattern(args: OpArgs<"count">): LinePattern {
+  return compileLinePattern(args.pattern as string, {
+    ignoreCase: args.ignore_case,
+    op: "count",
+    arg: "pattern",
+    count: true,
+  });
 }

@@ -1,90 +1,99 @@
 /**
- * `grep`: the lines of a text that match a Python-style regex, in order.
+ * `grep`: the lines of a text that match a Python `re` pattern, in order, as GNU grep prints them.
  *
  * @module
  */
 import { splitLines } from "./_lines.ts";
-import { compileLinePattern } from "./_python_regex.ts";
+import {
+  compileLinePattern,
+  type LinePattern,
+  matchingLineRanges,
+  rangeBlocks,
+} from "./regex/line_pattern.ts";
+import { pauser } from "./regex/pauser.ts";
 import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
- * Matching lines joined with "\n"; with `context_lines` N, N lines around each match as in
- * `grep -C N`, with `--` between groups that are not adjacent. No pattern can hang: see
- * docs/reference/ops.md for the regex dialect.
+ * Each line (the text between "\n"s) where `re.search(pattern, line)` matches, followed by
+ * "\n": the bytes `grep` prints, so `count lines` of the result equals `grep -c`. With
+ * `context_lines` N, N lines around each match as in `grep -C N`, with a "--" line between
+ * groups that are not adjacent. No match gives "". The dialect, and what it refuses, is in
+ * docs/reference/ops.md.
  *
  * @example `{"op": "grep", "args": {"input": "context", "pattern": "(?i)timed? ?out"}}`
  */
-export const grep: OpImpl<"grep"> = (args, vars) => {
-  const pieces = vars.textPieces(args.input, "input");
+export const grep: OpImpl<"grep"> = async (args, vars, ports) => {
+  const pattern = patternOf(args);
+  const pause = pauser(ports.signal, "grep");
   if (args.context_lines > 0) {
-    const regex = patternOf(args);
-    return withContext(vars.text(args.input, "input"), regex, args.context_lines);
+    return withContext(vars.text(args.input, "input"), pattern, args.context_lines, pause);
   }
-  return mergeGrepParts([grepPart(args, pieces)]);
+  const found: string[] = [];
+  for (const piece of vars.textPieces(args.input, "input")) {
+    for (const ranges of rangeBlocks(piece, pattern)) {
+      found.push(linesOf(piece, ranges));
+      await pause();
+    }
+  }
+  return mergeGrepParts(found);
 };
 
 /**
- * grep without context lines over one line-aligned part of a text: each matching line after a
- * "\n". Parts of a text, merged in order by `mergeGrepParts`, give grep of the whole text (a
- * match never crosses a line), so an executor may scan the parts in parallel.
+ * grep without context lines over one line-aligned part of a text. Parts of a text, merged in
+ * order by `mergeGrepParts`, give grep of the whole text (a match never crosses a line), so an
+ * executor may scan the parts in parallel.
  */
 export function grepPart(args: OpArgs<"grep">, pieces: Iterable<string>): string {
-  const regex = patternOf(args);
-  // Each piece's lines are joined into a new string, so the result holds copies, not slices
-  // that would keep every piece of a big file alive.
+  const pattern = patternOf(args);
   const found: string[] = [];
-  for (const piece of pieces) {
-    const ranges = matchingLineRanges(piece, regex);
-    if (ranges.length > 0) {
-      found.push(["", ...ranges.map(([s, e]) => piece.slice(s, e))].join("\n"));
-    }
-  }
+  for (const piece of pieces) found.push(grepPiece(piece, pattern));
   return found.join("");
 }
 
 /** grep's result from its parts' results, in order. */
 export function mergeGrepParts(parts: string[]): string {
-  return parts.join("").slice(1);
+  return parts.join("");
 }
 
-function patternOf(args: OpArgs<"grep">): RegExp {
+/** The matching lines of one piece, each with its "\n", as a new string (no slices kept). */
+function grepPiece(piece: string, pattern: LinePattern): string {
+  return linesOf(piece, matchingLineRanges(piece, pattern));
+}
+
+function linesOf(piece: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return "";
+  return ranges.map(([s, e]) => piece.slice(s, e) + "\n").join("");
+}
+
+function patternOf(args: OpArgs<"grep">): LinePattern {
   return compileLinePattern(args.pattern, {
     ignoreCase: args.ignore_case,
     op: "grep",
     arg: "pattern",
-  }).regex;
-}
-
-/** [start, end) of each line of `text` that `regex` (flags gm) matches, in order. */
-export function matchingLineRanges(text: string, regex: RegExp): [number, number][] {
-  const ranges: [number, number][] = [];
-  const last = text.endsWith("\n") ? text.length - 1 : text.length;
-  regex.lastIndex = 0;
-  while (regex.lastIndex <= last && text.length > 0) {
-    const m = regex.exec(text);
-    if (m === null) break;
-    // A match that starts on the "\n" ending a line belongs to that line (empty matches at "$").
-    if (m.index > last) break;
-    const start = text.lastIndexOf("\n", m.index - 1) + 1;
-    let end = text.indexOf("\n", m.index);
-    if (end === -1) end = text.length;
-    ranges.push([start, end]);
-    regex.lastIndex = end + 1;
-  }
-  return ranges;
-}
-
-function withContext(text: string, regex: RegExp, n: number): string {
-  const all = splitLines(text);
-  const groups: [number, number][] = [];
-  all.forEach((line, i) => {
-    regex.lastIndex = 0;
-    if (!regex.test(line)) return;
-    const [from, to] = [Math.max(0, i - n), Math.min(all.length - 1, i + n)];
-    const prev = groups[groups.length - 1];
-    if (prev && from <= prev[1] + 1) prev[1] = Math.max(prev[1], to);
-    else groups.push([from, to]);
   });
-  return groups.map(([from, to]) => all.slice(from, to + 1).join("\n")).join("\n--\n");
+}
+
+async function withContext(
+  text: string,
+  pattern: LinePattern,
+  n: number,
+  pause: () => Promise<void>,
+): Promise<string> {
+  const all = splitLines(text);
+  const indexOfStart = new Map<number, number>();
+  for (let i = 0, at = 0; i < all.length; at += all[i].length + 1, i++) indexOfStart.set(at, i);
+  const groups: [number, number][] = [];
+  for (const ranges of rangeBlocks(text, pattern)) {
+    for (const [start] of ranges) {
+      const i = indexOfStart.get(start)!;
+      const [from, to] = [Math.max(0, i - n), Math.min(all.length - 1, i + n)];
+      const prev = groups[groups.length - 1];
+      if (prev && from <= prev[1] + 1) prev[1] = Math.max(prev[1], to);
+      else groups.push([from, to]);
+    }
+    await pause();
+  }
+  return groups.map(([from, to]) => all.slice(from, to + 1).map((l) => l + "\n").join(""))
+    .join("--\n");
 }
