@@ -66,13 +66,18 @@ export function parseOperation(raw: unknown): Operation {
  */
 export function referencedVars(op: Operation, allNames: readonly string[]): string[] {
   const args = op.args as Record<string, unknown>;
-  if (op.op === "eval" && args.inputs === undefined) return [...allNames];
+  if (readsEveryVar(op)) return [...allNames];
   const names: string[] = [];
   for (const key of ["input", "context"]) {
     if (typeof args[key] === "string") names.push(args[key] as string);
   }
-  if (Array.isArray(args.inputs)) names.push(...(args.inputs as string[]));
+  if (Array.isArray(args.inputs)) { for (const name of args.inputs as string[]) names.push(name); }
   return [...new Set(names)];
+}
+
+/** Whether `op` reads every variable (`eval` without `inputs`), so `referencedVars` needs them all. */
+export function readsEveryVar(op: Operation): boolean {
+  return op.op === "eval" && op.args.inputs === undefined;
 }
 
 function checkCombinations(op: Operation): void {
