@@ -14,7 +14,8 @@ import type { OpImpl } from "./types.ts";
  * With `size`, every piece has at most `size` characters and the cuts are content-defined: a line
  * end is a cut when a hash of that line says so (or when the next line would not fit), and a long
  * line is cut where a rolling hash of its last characters says so, so an edit or an append changes
- * only the pieces around it. Pieces average about half of `size`. With `n`, at most `n` pieces of
+ * only the pieces around it. A piece is cut on content only once it holds half of `size`, so
+ * pieces average about two thirds of `size`. With `n`, at most `n` pieces of
  * about len/n characters each, cut at the line end nearest each ideal cut (an edit that changes
  * the length moves every cut). An empty text gives no pieces.
  *
@@ -26,9 +27,9 @@ export const chunk: OpImpl<"chunk"> = (args, vars) => {
   return args.size !== undefined ? bySize(text, args.size) : byCount(text, args.n as number);
 };
 
-/** A piece is cut on content only once it holds a quarter of `size`; cuts come every ~size/4. */
+/** Content cuts come after half of `size`, then about every size/4 characters. */
 function bySize(text: string, size: number): string[] {
-  const min = Math.max(1, Math.floor(size / 4));
+  const min = Math.max(1, Math.floor(size / 2));
   const mean = Math.max(1, size / 4);
   const pieces: string[] = [];
   let start = 0;
