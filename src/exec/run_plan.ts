@@ -104,7 +104,7 @@ function planGraph(ops: Operation[], env: Map<string, Binding>): PlanGraph {
       if (p === undefined) throw undefinedVariable(op, i, name, producer);
       deps.set(name, p);
     }
-    for (const p of new Set(deps.values())) {
+    for (const p of deps.size < 2 ? deps.values() : new Set(deps.values())) {
       if (p === -1) continue;
       readers[p].push(i);
       producers[i]++;
@@ -284,7 +284,7 @@ class PlanRun {
       });
       return this.#fail(index, outcome.error);
     }
-    this.results[index] = { value: outcome.value, hash: hashValue(outcome.value) };
+    this.results[index] = lazilyHashed(outcome.value);
     this.#options.onOp?.({
       index,
       op,
@@ -359,6 +359,17 @@ function outputOf(
     );
   }
   return { output: name, binding };
+}
+
+/** A result's binding; its hash is computed when first read (a cache key, a trace), not before. */
+function lazilyHashed(value: Value): Binding {
+  let hash: string | undefined;
+  return {
+    value,
+    get hash() {
+      return (hash ??= hashValue(value));
+    },
+  };
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -71,8 +71,10 @@ export function referencedVars(op: Operation, allNames: readonly string[]): stri
   for (const key of ["input", "context"]) {
     if (typeof args[key] === "string") names.push(args[key] as string);
   }
-  if (Array.isArray(args.inputs)) { for (const name of args.inputs as string[]) names.push(name); }
-  return [...new Set(names)];
+  if (Array.isArray(args.inputs)) {
+    for (const name of args.inputs as string[]) names.push(name);
+  }
+  return names.length < 2 ? names : [...new Set(names)];
 }
 
 /** Whether `op` reads every variable (`eval` without `inputs`), so `referencedVars` needs them all. */
