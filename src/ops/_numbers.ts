@@ -14,9 +14,9 @@ const NUMBER =
   /(?<![\w.])([-\u2212]?)((?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:[eE]([-+]?\d+)(?!\w))?|(?<=\w)()(\d+(?:\.\d+)?)/g;
 
 /** Exponents beyond this are refused: 1e10000000 would be a number of ten million digits. */
-export const MAX_EXPONENT = 10_000;
+export const MAX_EXPONENT = 1000;
 
-/** An exact decimal: `digits` × 10^-`scale`. */
+/** An exact decimal: `digits` × 10^-`scale` (a negative scale for `1e5`). */
 export interface Decimal {
   digits: bigint;
   scale: number;
@@ -39,17 +39,16 @@ export function findNumbers(text: string): Decimal[] {
         }" has an exponent beyond ±${MAX_EXPONENT}; sum cannot add it exactly (use eval with floats for such numbers)`,
       );
     }
-    let digits = BigInt(whole + fraction) * (negative ? -1n : 1n);
-    let scale = fraction.length - exponent;
-    if (scale < 0) [digits, scale] = [digits * 10n ** BigInt(-scale), 0];
-    found.push({ digits, scale });
+    const digits = BigInt(whole + fraction) * (negative ? -1n : 1n);
+    found.push({ digits, scale: fraction.length - exponent });
   }
   return found;
 }
 
 /**
  * The exact sum of every number in `items`, printed without float noise ("0.3", "1234", "0").
- * Linear in the items: numbers are added per scale, and the scales once at the end.
+ * Linear in the items: numbers are added per scale (so 200 000 times `1e999` costs one power of
+ * ten, not 200 000), and the scales are brought together once at the end.
  */
 export function sumNumbers(items: readonly string[]): string {
   const byScale = new Map<number, bigint>();
@@ -58,7 +57,7 @@ export function sumNumbers(items: readonly string[]): string {
       byScale.set(n.scale, (byScale.get(n.scale) ?? 0n) + n.digits);
     }
   }
-  let scale = 0;
+  let scale = 0; // the total is printed with no negative scale: 1e3 is "1000"
   for (const s of byScale.keys()) scale = Math.max(scale, s);
   let total = 0n;
   for (const [s, sum] of byScale) total += sum * 10n ** BigInt(scale - s);
