@@ -299,3 +299,26 @@ Deno.test("runPlan runs an op whose inputs name 200000 variables", async () => {
   const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
   assertEquals(result.binding.value, "900000");
 });
+
+Deno.test("runPlan gives the graph runner a diamond at once, and waits at an op it refuses", async () => {
+  const executor = graphRecording();
+  const plan = parsePlan({
+    operations: [
+      { op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "e" },
+      { op: "count", args: { input: "e" }, bind: "a" },
+      { op: "count", args: { input: "e", mode: "words" }, bind: "b" },
+      { op: "combine", args: { inputs: ["a", "b"], strategy: "sum" }, bind: "s" },
+      { op: "eval", args: { code: "print(1)", inputs: ["s"] }, bind: "p" },
+      { op: "count", args: { input: "p" }, bind: "after" },
+    ],
+    output: "s",
+  });
+  const error = await assertRejects(() => runPlan(plan, envOf({ context: LOG }), { executor }));
+  // eval has no sandbox here: it fails after the graph, so the op after it never ran.
+  assert(/operation 5 \(eval\)/.test((error as Error).message), (error as Error).message);
+  assertEquals(executor.graphs.length, 1);
+  assertEquals(
+    executor.graphs[0].map((n) => [...n.upstream]),
+    [[], [["e", 0]], [["e", 0]], [["a", 1], ["b", 2]]],
+  );
+});
