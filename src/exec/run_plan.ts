@@ -188,7 +188,10 @@ class PlanRun {
     const nodes = this.#graphNodes(ready);
     const inGraph = new Set(nodes);
     const pure = ready.filter((i) => !isSubCall(this.#ops[i]) && !inGraph.has(i));
-    for (const i of [...new Set([...ready, ...nodes])].sort((a, b) => a - b)) {
+    const launched = nodes.length === 0
+      ? ready
+      : [...new Set([...ready, ...nodes])].sort((a, b) => a - b);
+    for (const i of launched) {
       this.#started[i] = true;
       this.#options.onOp?.({ index: i, op: this.#ops[i], phase: "start" });
     }
