@@ -1,5 +1,5 @@
 /**
- * Run a plan as a DAG (SPEC §3.2 commit, §4): independent operations run concurrently, pure ones
+ * Run a plan as a DAG (a commit step, or `rlm exec`; docs/reference/cli.md): independent operations run concurrently, pure ones
  * on the executor in batches (or, with a graph runner, as graphs of chained ops), sub-calls
  * through the ports; every bind persists in `env`.
  *
@@ -7,7 +7,6 @@
  */
 import { hashValue } from "../cache/hash.ts";
 import { OpError } from "../ops/op_error.ts";
-import { readsEveryVar, referencedVars } from "../ops/parse_operation.ts";
 import { OPS } from "../ops/registry.ts";
 import type { OpImpl, OpPorts } from "../ops/types.ts";
 import { createVars } from "../ops/vars.ts";
@@ -15,6 +14,7 @@ import { isSubCall, type Operation } from "../protocol/ops.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import type { Executor, GraphRunner, GraphTask, PureOutcome, PureTask } from "./executor.ts";
 import type { Plan } from "./parse_plan.ts";
+import { type PlanGraph, planGraph } from "./_plan_graph.ts";
 
 /** Progress of one operation, for live progress and traces. */
 export interface OpEvent {
@@ -80,53 +80,6 @@ export async function runPlan(
   if (failure !== undefined) throw failure;
   if (options.signal?.aborted) throw abortError(options.signal);
   return outputOf(plan, run.results, env);
-}
-
-/** Who reads whom: built once, in one pass over the plan. */
-interface PlanGraph {
-  /** For each op, the variables it reads and which earlier op produces each (-1: `env`). */
-  deps: Map<string, number>[];
-  /** For each op, the later ops that read its result. */
-  readers: number[][];
-  /** For each op, how many distinct earlier ops it reads from. */
-  producers: number[];
-}
-
-function planGraph(ops: Operation[], env: Map<string, Binding>): PlanGraph {
-  const producer = new Map<string, number>();
-  for (const name of env.keys()) producer.set(name, -1);
-  const readers: number[][] = ops.map(() => []);
-  const producers: number[] = ops.map(() => 0);
-  const deps = ops.map((op, i) => {
-    const deps = new Map<string, number>();
-    for (const name of referencedVars(op, readsEveryVar(op) ? [...producer.keys()] : [])) {
-      const p = producer.get(name);
-      if (p === undefined) throw undefinedVariable(op, i, name, producer);
-      deps.set(name, p);
-    }
-    for (const p of deps.size < 2 ? deps.values() : new Set(deps.values())) {
-      if (p === -1) continue;
-      readers[p].push(i);
-      producers[i]++;
-    }
-    if (op.bind !== undefined) producer.set(op.bind, i);
-    return deps;
-  });
-  return { deps, readers, producers };
-}
-
-function undefinedVariable(
-  op: Operation,
-  index: number,
-  name: string,
-  producer: Map<string, number>,
-): OpError {
-  const known = [...producer.keys()];
-  return new OpError(
-    `operation ${index + 1} (${op.op})`,
-    undefined,
-    `variable "${name}" is not defined (defined: ${known.length ? known.join(", ") : "none"})`,
-  );
 }
 
 /**
