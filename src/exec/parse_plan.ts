@@ -1,5 +1,6 @@
 /**
- * Validate a plan (`rlm exec`, docs/reference/cli.md) once, at the boundary: every operation, every bind, the output.
+ * Validate a plan (`rlm exec`, docs/reference/cli.md) once, at the boundary: every operation,
+ * every bind, the output.
  *
  * @module
  */

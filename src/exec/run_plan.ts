@@ -1,7 +1,7 @@
 /**
- * Run a plan as a DAG (a commit step, or `rlm exec`; docs/reference/cli.md): independent operations run concurrently, pure ones
- * on the executor in batches (or, with a graph runner, as graphs of chained ops), sub-calls
- * through the ports; every bind persists in `env`.
+ * Run a plan as a DAG (a commit step, or `rlm exec`; docs/reference/cli.md): independent
+ * operations run concurrently, pure ones on the executor in batches (or, with a graph runner, as
+ * graphs of chained ops), sub-calls through the ports; every bind persists in `env`.
  *
  * @module
  */
