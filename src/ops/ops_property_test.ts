@@ -93,6 +93,46 @@ Deno.test("split loses nothing: joining with the delimiter gives the input back"
   }));
 });
 
+Deno.test("split is the naive left-to-right scan for the delimiter", () => {
+  const model = (t: string, d: string) => {
+    const parts: string[] = [];
+    let start = 0;
+    for (let i = 0; i + d.length <= t.length;) {
+      if (t.startsWith(d, i)) {
+        parts.push(t.slice(start, i));
+        i += d.length;
+        start = i;
+      } else i++;
+    }
+    return [...parts, t.slice(start)];
+  };
+  const delimiter = fc.constantFrom("a", "\n", "aa", "😀", "\r\n", "\n\n");
+  fc.assert(fc.property(text, delimiter, (t, d) => {
+    assertEquals(run("split", { delimiter: d }, t), model(t, d));
+  }));
+});
+
+Deno.test("chunk by n cuts at the line end nearest each k·len/n, by brute force", () => {
+  const model = (t: string, n: number) => {
+    const cps = chars(t);
+    const ends = [0];
+    cps.forEach((c, i) => c === "\n" && ends.push(i + 1));
+    const cuts: number[] = [0];
+    for (let k = 1; k < n; k++) {
+      const ideal = Math.round((k * cps.length) / n);
+      // The nearest line end at or before the first one past the ideal cut; ties go later.
+      let best = ends[0];
+      for (const e of ends) if (Math.abs(e - ideal) <= Math.abs(best - ideal)) best = e;
+      if (best > cuts[cuts.length - 1] && best < cps.length) cuts.push(best);
+    }
+    cuts.push(cps.length);
+    return cuts.slice(1).map((c, i) => cps.slice(cuts[i], c).join(""));
+  };
+  fc.assert(fc.property(text.filter((t) => t !== ""), fc.integer({ min: 1, max: 20 }), (t, n) => {
+    assertEquals(run("chunk", { n }, t), model(t, n));
+  }));
+});
+
 Deno.test("slice follows Python's slicing rules", () => {
   fc.assert(
     fc.property(
