@@ -217,7 +217,7 @@ Deno.test("chunk by size: an edit or an append changes only the pieces around it
       const kept = appended.filter((p, i) => p === before[i]).length;
       assert(kept >= before.length - 1, `an append changed ${before.length - kept} earlier pieces`);
     }),
-    { seed: 12, numRuns: 60 },
+    { seed: 12, numRuns: 60, endOnFailure: true },
   );
 });
 
