@@ -9,6 +9,7 @@ import type { BenchRow, BenchSuite } from "./_types.ts";
 import { ROOT } from "./_rlm.ts";
 import { fanoutSuite } from "./fanout.ts";
 import { opsSuite } from "./ops.ts";
+import { planSuite } from "./plan.ts";
 import { nixSuite } from "./nix.ts";
 import { sandboxSuite } from "./sandbox.ts";
 
@@ -32,7 +33,7 @@ const NOTES = `## Where the time goes, and what is close to its target
   docs/explanation/nix-executor.md.
 `;
 
-const SUITES: BenchSuite[] = [opsSuite, fanoutSuite, sandboxSuite, nixSuite];
+const SUITES: BenchSuite[] = [opsSuite, planSuite, fanoutSuite, sandboxSuite, nixSuite];
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

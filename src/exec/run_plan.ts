@@ -1,13 +1,12 @@
 /**
- * Run a plan as a DAG (SPEC §3.2 commit, §4): independent operations run concurrently, pure ones
- * on the executor in batches (or, with a graph runner, as graphs of chained ops), sub-calls
- * through the ports; every bind persists in `env`.
+ * Run a plan as a DAG (a commit step, or `rlm exec`; docs/reference/cli.md): independent
+ * operations run concurrently, pure ones on the executor in batches (or, with a graph runner, as
+ * graphs of chained ops), sub-calls through the ports; every bind persists in `env`.
  *
  * @module
  */
 import { hashValue } from "../cache/hash.ts";
 import { OpError } from "../ops/op_error.ts";
-import { referencedVars } from "../ops/parse_operation.ts";
 import { OPS } from "../ops/registry.ts";
 import type { OpImpl, OpPorts } from "../ops/types.ts";
 import { createVars } from "../ops/vars.ts";
@@ -15,6 +14,7 @@ import { isSubCall, type Operation } from "../protocol/ops.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import type { Executor, GraphRunner, GraphTask, PureOutcome, PureTask } from "./executor.ts";
 import type { Plan } from "./parse_plan.ts";
+import { type PlanGraph, planGraph } from "./_plan_graph.ts";
 
 /** Progress of one operation, for live progress and traces. */
 export interface OpEvent {
@@ -54,7 +54,8 @@ export interface PlanResult {
  * Run `plan` against `env`, binding every result into `env` (in plan order, so a later rebind
  * wins). The first failing operation ends the plan, after the rest are cancelled and settled:
  * bad input throws `OpError` (`operation 2 (grep): ...`), any other failure an `Error` with the
- * same prefix. Binds of the operations that succeeded persist.
+ * same prefix. Binds of the operations that succeeded persist. Scheduling is linear in the
+ * plan's size: each op is looked at when it becomes ready, not on every round.
  *
  * @example
  * ```ts
@@ -69,55 +70,180 @@ export async function runPlan(
   options: RunPlanOptions,
 ): Promise<PlanResult> {
   const ops = plan.operations;
-  const deps = resolveDependencies(ops, env);
-  const results: (Binding | undefined)[] = ops.map(() => undefined);
-  const started = new Set<number>();
-  const controller = new AbortController();
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal;
-  const ports: OpPorts = { ...options.ports, signal };
-  const inFlight = new Set<Promise<void>>();
-  let failure: Error | undefined;
-  const failedOps = new Set<number>();
+  const run = new PlanRun(ops, planGraph(ops, env), env, options);
+  const failure = await run.settled();
+  for (let i = 0; i < ops.length; i++) {
+    const bind = ops[i].bind;
+    const binding = run.results[i];
+    if (bind !== undefined && binding !== undefined) env.set(bind, binding);
+  }
+  if (failure !== undefined) throw failure;
+  if (options.signal?.aborted) throw abortError(options.signal);
+  return outputOf(plan, run.results, env);
+}
 
-  const fail = (index: number, error: unknown) => {
-    if (failure !== undefined) return;
-    const where = `operation ${index + 1} (${ops[index].op})`;
-    const reason = error instanceof Error ? error.message : String(error);
-    // Bad input stays an OpError (exit 2, or a message for the model); a broken executor or
-    // sandbox stays a plain failure (exit 1).
-    failure = error instanceof OpError
-      ? new OpError(where, undefined, reason, { cause: error })
-      : new Error(`${where}: ${reason}`, { cause: error });
-    controller.abort(failure);
-  };
-  const inputsOf = (index: number): Map<string, Binding> => {
+/**
+ * One run of a plan: ready ops are launched (pure ones to the executor as one batch, or to its
+ * graph runner with the pure ops that read only them; sub-calls through the ports); when an op
+ * settles, the ops that were waiting only for it become ready.
+ */
+class PlanRun {
+  readonly results: (Binding | undefined)[];
+  readonly #ops: Operation[];
+  readonly #graph: PlanGraph;
+  readonly #env: Map<string, Binding>;
+  readonly #options: RunPlanOptions;
+  readonly #controller = new AbortController();
+  readonly #signal: AbortSignal;
+  readonly #ports: OpPorts;
+  /** For each op, how many of its producers have not settled yet. */
+  readonly #waiting: number[];
+  readonly #started: boolean[];
+  readonly #failed: boolean[];
+  #ready: number[] = [];
+  #inFlight = 0;
+  #failure: Error | undefined;
+  readonly #done = Promise.withResolvers<void>();
+
+  constructor(
+    ops: Operation[],
+    graph: PlanGraph,
+    env: Map<string, Binding>,
+    options: RunPlanOptions,
+  ) {
+    this.#ops = ops;
+    this.#graph = graph;
+    this.#env = env;
+    this.#options = options;
+    this.#signal = options.signal
+      ? AbortSignal.any([options.signal, this.#controller.signal])
+      : this.#controller.signal;
+    this.#ports = { ...options.ports, signal: this.#signal };
+    this.results = ops.map(() => undefined);
+    this.#waiting = [...graph.producers];
+    this.#started = ops.map(() => false);
+    this.#failed = ops.map(() => false);
+    ops.forEach((_, i) => graph.producers[i] === 0 && this.#ready.push(i));
+  }
+
+  /** Run every op that can run; resolves with the first failure, if any, once all settled. */
+  async settled(): Promise<Error | undefined> {
+    this.#launch();
+    if (this.#inFlight === 0) this.#done.resolve();
+    await this.#done.promise;
+    return this.#failure;
+  }
+
+  #launch(): void {
+    if (this.#failure !== undefined || this.#signal.aborted) return;
+    const ready = this.#ready.sort((a, b) => a - b);
+    this.#ready = [];
+    const nodes = this.#graphNodes(ready);
+    const inGraph = new Set(nodes);
+    const pure = ready.filter((i) => !isSubCall(this.#ops[i]) && !inGraph.has(i));
+    const launched = nodes.length === 0
+      ? ready
+      : [...new Set([...ready, ...nodes])].sort((a, b) => a - b);
+    for (const i of launched) {
+      this.#started[i] = true;
+      this.#options.onOp?.({ index: i, op: this.#ops[i], phase: "start" });
+    }
+    if (nodes.length > 0) this.#launchGraph(nodes);
+    if (pure.length > 0) this.#launchPure(pure);
+    for (const i of ready) {
+      if (!isSubCall(this.#ops[i])) continue;
+      const run = runSubCallOp(this.#ops[i], this.#inputsOf(i), this.#ports);
+      this.#track(run.then((o) => this.#finish(i, o)), i);
+    }
+  }
+
+  #launchPure(pure: number[]): void {
+    const tasks: PureTask[] = pure.map((i) => ({ op: this.#ops[i], vars: this.#inputsOf(i) }));
+    const run = this.#options.executor.run(tasks, { signal: this.#signal });
+    this.#track(
+      run.then((outcomes) => outcomes.forEach((o, k) => this.#finish(pure[k], o))),
+      pure[0],
+    );
+  }
+
+  /**
+   * The ready pure ops the executor's graph runner takes, and every pure op it takes whose
+   * unsettled producers are all in the graph, in plan order (so producers come first).
+   */
+  #graphNodes(ready: number[]): number[] {
+    const graph = this.#options.executor.graph;
+    if (graph === undefined) return [];
+    const takes = (i: number) =>
+      !this.#started[i] && !isSubCall(this.#ops[i]) && graph.accepts(this.#ops[i]);
+    const members = ready.filter(takes);
+    const missing = new Map<number, number>();
+    for (let k = 0; k < members.length; k++) {
+      for (const reader of this.#graph.readers[members[k]]) {
+        if (!takes(reader)) continue;
+        const left = (missing.get(reader) ?? this.#waiting[reader]) - 1;
+        missing.set(reader, left);
+        if (left === 0) members.push(reader);
+      }
+    }
+    return members.sort((a, b) => a - b);
+  }
+
+  #launchGraph(nodes: number[]): void {
+    const position = new Map(nodes.map((i, k) => [i, k]));
+    const tasks: GraphTask[] = nodes.map((i) => ({
+      op: this.#ops[i],
+      vars: this.#inputsOf(i),
+      upstream: new Map(
+        [...this.#graph.deps[i]].filter(([, p]) => position.has(p)).map(([name, p]) => [
+          name,
+          position.get(p) as number,
+        ]),
+      ),
+    }));
+    const run = (this.#options.executor.graph as GraphRunner).run(tasks, { signal: this.#signal });
+    // An op whose input's op failed did not run: the plan fails at the first failing op.
+    this.#track(
+      run.then((outcomes) =>
+        outcomes.forEach((o, k) => {
+          const i = nodes[k];
+          const cause = [...this.#graph.deps[i].values()].find((p) => this.#failed[p]);
+          if (cause === undefined) return this.#finish(i, o);
+          const error = new Error(
+            `not run: operation ${cause + 1} (${this.#ops[cause].op}) failed`,
+          );
+          this.#finish(i, { ok: false, error, ms: o.ms });
+        })
+      ),
+      nodes[0],
+    );
+  }
+
+  #inputsOf(index: number): Map<string, Binding> {
     const vars = new Map<string, Binding>();
-    for (const [name, producer] of deps[index]) {
-      const binding = producer === -1 ? env.get(name) : results[producer];
+    for (const [name, producer] of this.#graph.deps[index]) {
+      const binding = producer === -1 ? this.#env.get(name) : this.results[producer];
       if (binding !== undefined) vars.set(name, binding);
     }
     return vars;
-  };
-  const finish = (index: number, outcome: PureOutcome) => {
+  }
+
+  #finish(index: number, outcome: PureOutcome): void {
+    const op = this.#ops[index];
     if (!outcome.ok) {
-      failedOps.add(index);
-      options.onOp?.({
+      this.#failed[index] = true;
+      this.#options.onOp?.({
         index,
-        op: ops[index],
+        op,
         phase: "end",
         ms: outcome.ms,
         error: outcome.error.message,
       });
-      fail(index, outcome.error);
-      return;
+      return this.#fail(index, outcome.error);
     }
-    const binding = { value: outcome.value, hash: hashValue(outcome.value) };
-    results[index] = binding;
-    options.onOp?.({
+    this.results[index] = lazilyHashed(outcome.value);
+    this.#options.onOp?.({
       index,
-      op: ops[index],
+      op,
       phase: "end",
       cached: outcome.cached,
       ms: outcome.ms,
@@ -125,127 +251,33 @@ export async function runPlan(
       size: outcome.value.length,
       value: outcome.value,
     });
-  };
-
-  const known = (p: number) => p === -1 || results[p] !== undefined;
-  const launch = () => {
-    if (failure !== undefined || signal.aborted) return;
-    const ready: number[] = [];
-    for (let i = 0; i < ops.length; i++) {
-      if (!started.has(i) && [...deps[i].values()].every(known)) ready.push(i);
+    for (const reader of this.#graph.readers[index]) {
+      if (--this.#waiting[reader] === 0 && !this.#started[reader]) this.#ready.push(reader);
     }
-    const nodes = graphNodes();
-    const inGraph = new Set(nodes);
-    const pure = ready.filter((i) => !isSubCall(ops[i]) && !inGraph.has(i));
-    for (const i of [...new Set([...ready, ...nodes])].sort((a, b) => a - b)) {
-      started.add(i);
-      options.onOp?.({ index: i, op: ops[i], phase: "start" });
-    }
-    if (nodes.length > 0) launchGraph(nodes);
-    if (pure.length > 0) {
-      const tasks: PureTask[] = pure.map((i) => ({ op: ops[i], vars: inputsOf(i) }));
-      track(
-        options.executor.run(tasks, { signal }).then((outcomes) =>
-          outcomes.forEach((o, k) => finish(pure[k], o))
-        ),
-        pure[0],
-      );
-    }
-    for (const i of ready.filter((i) => isSubCall(ops[i]))) {
-      track(runSubCallOp(ops[i], inputsOf(i), ports).then((o) => finish(i, o)), i);
-    }
-  };
-  // The pure ops the executor's graph runner takes that are ready, or whose inputs are ready or
-  // produced by another op of the graph (in plan order, so producers come first).
-  const graphNodes = (): number[] => {
-    const graph = options.executor.graph;
-    const nodes: number[] = [];
-    if (graph === undefined) return nodes;
-    const members = new Set<number>();
-    for (let i = 0; i < ops.length; i++) {
-      if (started.has(i) || isSubCall(ops[i]) || !graph.accepts(ops[i])) continue;
-      if ([...deps[i].values()].every((p) => known(p) || members.has(p))) {
-        members.add(i);
-        nodes.push(i);
-      }
-    }
-    return nodes;
-  };
-  const launchGraph = (nodes: number[]) => {
-    const position = new Map(nodes.map((i, k) => [i, k]));
-    const tasks: GraphTask[] = nodes.map((i) => ({
-      op: ops[i],
-      vars: inputsOf(i),
-      upstream: new Map(
-        [...deps[i]].filter(([, p]) => position.has(p)).map(([name, p]) => [
-          name,
-          position.get(p) as number,
-        ]),
-      ),
-    }));
-    const run = (options.executor.graph as GraphRunner).run(tasks, { signal });
-    track(
-      run.then((outcomes) => {
-        // An op whose input's op failed did not run: the plan fails at the first failing op.
-        outcomes.forEach((o, k) => {
-          const i = nodes[k];
-          const cause = [...deps[i].values()].find((p) => failedOps.has(p));
-          if (cause === undefined) return finish(i, o);
-          finish(i, {
-            ok: false,
-            error: new Error(`not run: operation ${cause + 1} (${ops[cause].op}) failed`),
-            ms: o.ms,
-          });
-        });
-      }),
-      nodes[0],
-    );
-  };
-  const track = (work: Promise<void>, index: number) => {
-    const p: Promise<void> = work
-      .catch((error) => fail(index, error))
-      .finally(() => {
-        inFlight.delete(p);
-        launch();
-      });
-    inFlight.add(p);
-  };
-
-  launch();
-  while (inFlight.size > 0) await Promise.race(inFlight);
-  for (let i = 0; i < ops.length; i++) {
-    const bind = ops[i].bind;
-    const binding = results[i];
-    if (bind !== undefined && binding !== undefined) env.set(bind, binding);
   }
-  if (failure !== undefined) throw failure;
-  if (options.signal?.aborted) throw abortError(options.signal);
-  return outputOf(plan, results, env);
-}
 
-/** For each op, the variables it reads and which earlier op produces each (-1: `env`). */
-function resolveDependencies(ops: Operation[], env: Map<string, Binding>): Map<string, number>[] {
-  const producer = new Map<string, number>();
-  for (const name of env.keys()) producer.set(name, -1);
-  return ops.map((op, i) => {
-    const deps = new Map<string, number>();
-    for (const name of referencedVars(op, [...producer.keys()])) {
-      const p = producer.get(name);
-      if (p === undefined) {
-        const known = [...producer.keys()];
-        throw new OpError(
-          `operation ${i + 1} (${op.op})`,
-          undefined,
-          `variable "${name}" is not defined (defined: ${
-            known.length ? known.join(", ") : "none"
-          })`,
-        );
-      }
-      deps.set(name, p);
-    }
-    if (op.bind !== undefined) producer.set(op.bind, i);
-    return deps;
-  });
+  #fail(index: number, error: unknown): void {
+    if (this.#failure !== undefined) return;
+    const where = `operation ${index + 1} (${this.#ops[index].op})`;
+    const reason = error instanceof Error ? error.message : String(error);
+    // Bad input stays an OpError (exit 2, or a message for the model); a broken executor or
+    // sandbox stays a plain failure (exit 1).
+    this.#failure = error instanceof OpError
+      ? new OpError(where, undefined, reason, { cause: error })
+      : new Error(`${where}: ${reason}`, { cause: error });
+    this.#controller.abort(this.#failure);
+  }
+
+  #track(work: Promise<void>, index: number): void {
+    this.#inFlight++;
+    work
+      .catch((error) => this.#fail(index, error))
+      .finally(() => {
+        this.#inFlight--;
+        this.#launch();
+        if (this.#inFlight === 0) this.#done.resolve();
+      });
+  }
 }
 
 async function runSubCallOp(
@@ -283,6 +315,17 @@ function outputOf(
     );
   }
   return { output: name, binding };
+}
+
+/** A result's binding; its hash is computed when first read (a cache key, a trace), not before. */
+function lazilyHashed(value: Value): Binding {
+  let hash: string | undefined;
+  return {
+    value,
+    get hash() {
+      return (hash ??= hashValue(value));
+    },
+  };
 }
 
 function abortError(signal: AbortSignal): Error {

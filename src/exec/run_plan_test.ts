@@ -70,7 +70,7 @@ Deno.test("runPlan reads the binding each op saw when a name is bound again", as
   const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
   assertEquals(result.binding.value, "3");
   assertEquals(env.get("after")?.value, "1");
-  assertEquals(env.get("x")?.value, "1");
+  assertEquals(env.get("x")?.value, "1\n");
 });
 
 Deno.test("runPlan names the operation and the variable when a variable is missing", async () => {
@@ -267,4 +267,58 @@ Deno.test("runPlan fails at the failing op of a graph; its dependents end as not
     "not run: operation 2 (grep) failed",
   );
   assertEquals(env.get("w")?.value, String(LOG.split(/\s+/).filter(Boolean).length));
+});
+
+Deno.test("runPlan looks at each op when it becomes ready, not on every round", async () => {
+  // A graph runner that takes nothing: the old scheduler asked it about every waiting op after
+  // each settle (n²/2 questions for a chain of n); a linear one asks about each op once.
+  let asked = 0;
+  const inner = createLocalExecutor({});
+  const executor: Executor = {
+    name: "local",
+    run: inner.run,
+    graph: { accepts: () => (asked++, false), run: () => Promise.resolve([]) },
+  };
+  const n = 2000;
+  const operations = Array.from({ length: n }, (_, i) => ({
+    op: "slice",
+    args: { input: i === 0 ? "context" : `v${i - 1}`, start: 0, end: 2 },
+    bind: `v${i}`,
+  }));
+  const result = await runPlan(parsePlan({ operations }), envOf({ context: "abc" }), { executor });
+  assertEquals(result.binding.value, "ab");
+  assert(asked <= 2 * n, `asked the graph runner ${asked} times for ${n} ops`);
+});
+
+Deno.test("runPlan runs an op whose inputs name 200000 variables", async () => {
+  const names = Array.from({ length: 200_000 }, (_, i) => `v${i}`);
+  const env = new Map(names.map((name, i) => [name, bind(String(i % 10))]));
+  const plan = parsePlan({
+    operations: [{ op: "combine", args: { inputs: names, strategy: "sum" }, bind: "total" }],
+  });
+  const result = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+  assertEquals(result.binding.value, "900000");
+});
+
+Deno.test("runPlan gives the graph runner a diamond at once, and waits at an op it refuses", async () => {
+  const executor = graphRecording();
+  const plan = parsePlan({
+    operations: [
+      { op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "e" },
+      { op: "count", args: { input: "e" }, bind: "a" },
+      { op: "count", args: { input: "e", mode: "words" }, bind: "b" },
+      { op: "combine", args: { inputs: ["a", "b"], strategy: "sum" }, bind: "s" },
+      { op: "eval", args: { code: "print(1)", inputs: ["s"] }, bind: "p" },
+      { op: "count", args: { input: "p" }, bind: "after" },
+    ],
+    output: "s",
+  });
+  const error = await assertRejects(() => runPlan(plan, envOf({ context: LOG }), { executor }));
+  // eval has no sandbox here: it fails after the graph, so the op after it never ran.
+  assert(/operation 5 \(eval\)/.test((error as Error).message), (error as Error).message);
+  assertEquals(executor.graphs.length, 1);
+  assertEquals(
+    executor.graphs[0].map((n) => [...n.upstream]),
+    [[], [["e", 0]], [["e", 0]], [["a", 1], ["b", 2]]],
+  );
 });

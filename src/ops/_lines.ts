@@ -1,5 +1,7 @@
 /**
- * Line helpers shared by the ops: a line ends at "\n"; a final "\n" does not start a new line.
+ * Line helpers shared by the ops: a line ends at "\n" (only there: "\r", U+2028 and the other
+ * characters Python's `str.splitlines` also breaks at are ordinary characters); a final "\n"
+ * does not start a new line, and a last line without one is still a line.
  *
  * @module
  */
@@ -12,10 +14,24 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** How many lines `text` has, without building them. */
+/** How many lines `text` has, without building them: its "\n"s, plus 1 for an unterminated last line. */
 export function countLines(text: string): number {
   if (text === "") return 0;
   let n = 0;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
   return text.endsWith("\n") ? n : n + 1;
+}
+
+/**
+ * The code unit offset where the line `count` lines after the one starting at `from` starts
+ * (the text's length when there are fewer lines).
+ */
+export function skipLines(text: string, from: number, count: number): number {
+  let at = from;
+  for (let k = 0; k < count; k++) {
+    const nl = text.indexOf("\n", at);
+    if (nl === -1) return text.length;
+    at = nl + 1;
+  }
+  return at;
 }

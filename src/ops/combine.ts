@@ -11,9 +11,10 @@ import type { OpImpl } from "./types.ts";
 /**
  * Items come from `inputs` (a list variable gives all its items, a text one item).
  * `concat` joins them with "\n"; `sum` adds every number in every item exactly (ints,
- * decimals, negatives, `1,234`); `vote` is the most common item after trimming (ties: the
- * earliest); `json` is a JSON array (items that are JSON are embedded as such). Any other
- * strategy is an instruction to a sub-model that merges the items.
+ * decimals, `.5`, negatives, `1,234`, `1e5`); `vote` is the most common item after trimming
+ * (ties: the earliest); `json` is a JSON array: an item whose trimmed text is JSON is embedded as
+ * that text (whitespace outside strings removed, numbers exactly as written), any other item as
+ * a JSON string. Any other strategy is an instruction to a sub-model that merges the items.
  *
  * @example `{"op": "combine", "args": {"inputs": ["counts"], "strategy": "sum"}}`
  */
@@ -27,7 +28,7 @@ export const combine: OpImpl<"combine"> = async (args, vars, ports) => {
     case "vote":
       return vote(items);
     case "json":
-      return JSON.stringify(items.map(asJson));
+      return jsonArray(items);
   }
   if (ports.subCall === undefined) {
     throw new OpError(
@@ -57,13 +58,33 @@ function vote(items: string[]): string {
   return best;
 }
 
-function asJson(item: string): unknown {
+/** The items as one JSON array, without parsing numbers (so none is rounded). */
+function jsonArray(items: readonly string[]): string {
+  let out = "[";
+  items.forEach((item, i) => {
+    if (i > 0) out += ",";
+    out += asJsonText(item);
+  });
+  return out + "]";
+}
+
+// A JSON string token, or a run of JSON whitespace, or anything else.
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[ \t\n\r]+|[^" \t\n\r]+/g;
+
+function asJsonText(item: string): string {
   const trimmed = item.trim();
-  if (trimmed === "") return item;
+  if (trimmed === "" || !isJson(trimmed)) return JSON.stringify(item);
+  let out = "";
+  for (const [token] of trimmed.matchAll(JSON_TOKEN)) if (!/^[ \t\n\r]/.test(token)) out += token;
+  return out;
+}
+
+function isJson(text: string): boolean {
   try {
-    return JSON.parse(trimmed);
+    JSON.parse(text);
+    return true;
   } catch {
-    return item;
+    return false;
   }
 }
 

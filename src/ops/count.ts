@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { codePointLength } from "./_code_points.ts";
 import { countLines } from "./_lines.ts";
 import {
   compileLinePattern,
@@ -16,9 +17,10 @@ import type { OpArgs } from "../protocol/ops.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
- * `lines` (a final "\n" does not start a line), `chars` (Unicode code points), `words`
- * (runs of non-whitespace), `matches` (the number of `re.finditer(pattern, line)` matches,
- * summed over the lines; see docs/reference/ops.md).
+ * `lines` (the "\n"s, plus 1 for a last line without one), `chars` (Unicode code points, as
+ * Python's `len`), `words` (as Python's `len(text.split())`: runs of characters that are not
+ * Python whitespace), `matches` (the number of `re.finditer(pattern, line)` matches, summed over
+ * the lines; see docs/reference/ops.md).
  *
  * @example `{"op": "count", "args": {"input": "errors", "mode": "lines"}}` → `"42"`
  */
@@ -55,14 +57,26 @@ export function mergeCountParts(parts: number[]): string {
   return String(parts.reduce((a, b) => a + b, 0));
 }
 
+// The characters Python's str.isspace() accepts, which str.split() splits at: JavaScript's \s
+// lacks U+001C..U+001F and U+0085 and adds U+FEFF, so it is spelled out.
+// deno-lint-ignore no-control-regex -- U+001C..U+001F are Python whitespace, on purpose
+const WORD = /[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+
+function countWords(text: string): number {
+  let n = 0;
+  WORD.lastIndex = 0;
+  while (WORD.exec(text) !== null) n++;
+  return n;
+}
+
 function counter(args: OpArgs<"count">): (text: string) => number {
   switch (args.mode) {
     case "lines":
       return countLines;
     case "chars":
-      return (text) => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+      return codePointLength;
     case "words":
-      return (text) => text.match(/\S+/g)?.length ?? 0;
+      return countWords;
     case "matches": {
       const pattern = matchesPattern(args);
       return (text) => countMatches(text, pattern);
