@@ -361,10 +361,10 @@ Deno.test("rlm trace view reads a trace nested 20 000 calls deep (no recursion o
 });
 
 Deno.test({
-  name: hasChromium
-    ? "a trace nested 20 000 calls deep, or 150 000 wide, opens in Chromium and rolls up its totals"
-    : "a deep trace in Chromium (skipped: /usr/bin/chromium is not installed)",
-  ignore: !hasChromium,
+  ...skipUnless(
+    "a trace nested 20 000 calls deep, or 150 000 wide, opens in Chromium and rolls up its totals",
+    noChromium,
+  ),
   async fn() {
     const dir = await Deno.makeTempDir();
     const browser = await chromium.launch({
