@@ -19,6 +19,7 @@ import { cacheCommand } from "./src/cli/cache_command.ts";
 import { pricingCommand } from "./src/cli/pricing_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 import { traceCommand } from "./src/cli/trace_command.ts";
+import { printText } from "./src/cli/_print.ts";
 
 /** Build the whole command tree. */
 function program(): Command {
@@ -65,7 +66,7 @@ async function main(args: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof BudgetExceededError && error.partial !== undefined) {
-      console.log(error.partial);
+      printText(error.partial);
     }
     const { code, message } = classify(error);
     console.error(`rlm: ${message.split("\n")[0]}`);

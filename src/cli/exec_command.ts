@@ -22,6 +22,7 @@ import {
   modelFlag,
 } from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
+import { printText } from "./_print.ts";
 
 /** Options `rlm exec` takes. */
 interface ExecFlags {
@@ -136,7 +137,7 @@ export function execCommand(): Command {
             JSON.stringify({ output, value: binding.value, ops: plan.operations.length, cached }),
           );
         } else {
-          console.log(render(binding.value));
+          printText(render(binding.value));
         }
       }),
   );

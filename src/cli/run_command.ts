@@ -23,6 +23,7 @@ import {
   modelFlag,
 } from "./_flags.ts";
 import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
+import { printText } from "./_print.ts";
 
 interface RunFlags {
   query: string;
@@ -188,7 +189,7 @@ async function runAction(flags: RunFlags): Promise<void> {
       }),
     );
   } else {
-    console.log(result.answer);
+    printText(result.answer);
   }
 }
 
