@@ -71,7 +71,8 @@ def __rlm_lockdown(blocked):
     private = ("__defaults__", "__kwdefaults__")
     def hook(event, args, _b=is_blocked, _r=refused, _p=private):
         if event == "import":
-            if _b(args[0]):
+            # A fresh _imp (after del sys.modules["_imp"]) would have the original create_builtin.
+            if _b(args[0]) or args[0] == "_imp":
                 raise ImportError("module %r is not available in the rlm sandbox" % args[0])
         elif event in _r or event.startswith("ctypes."):
             raise PermissionError("%s is not available in the rlm sandbox" % event)
@@ -84,12 +85,13 @@ def __rlm_lockdown(blocked):
     def render_error(e):
         text = "".join(traceback.format_exception_only(type(e), e)).strip()
         return text + " (while rendering result as JSON: set result to a str, or to JSON data)"
-    def run(code, g, _json=json, _missing=missing, _compile=compile, _exec=exec, _sys=sys):
+    stdout = sys.stdout
+    def run(code, g, _json=json, _missing=missing, _compile=compile, _exec=exec, _out=stdout):
         before = g.get("result", _missing)
         try:
             _exec(_compile(code, "<exec>", "exec"), g)
         finally:
-            _sys.stdout.flush()
+            _out.flush()
         after = g.get("result", _missing)
         if after is _missing or after is before:
             return None
@@ -99,6 +101,15 @@ def __rlm_lockdown(blocked):
             return ["ok", _json.dumps(after, default=repr, ensure_ascii=False)]
         except BaseException as e:
             return ["error", render_error(e)]
+    import time
+    def sleep(seconds, _now=time.monotonic):
+        # Pyodide's time.sleep goes through its JavaScript event loop, which is gone: wait here.
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        end = _now() + seconds
+        while _now() < end:
+            pass
+    time.sleep = sleep
     sys.addaudithook(hook)
     return run
 
@@ -107,33 +118,40 @@ def scrub():
     # functions that make proxies), and to whatever holds one and cannot be emptied, until none is
     # left. Proxies are not tracked by the collector: they are found as referents.
     import gc, sys
-    core = sys.modules.get("_pyodide_core")
     from pyodide.ffi import JsProxy
-    def bad_leaf(r):
-        return isinstance(r, JsProxy) or (core is not None and (
-            r is core or getattr(r, "__self__", None) is core))
-    bad = {}
-    hits = None
+    core = sys.modules.get("_pyodide_core")
+    bad = {id(core): core} if core is not None else {}
+    if core is not None:
+        for v in vars(core).values():
+            if type(v).__name__ == "builtin_function_or_method":
+                bad[id(v)] = v
+    referents = gc.get_referents
     while True:
         grown = False
         objs = gc.get_objects()
         for o in objs:
-            if id(o) in bad or o is bad or o is objs:
+            if o is bad or o is objs:
                 continue
-            hits = [r for r in gc.get_referents(o) if id(r) in bad or bad_leaf(r)]
-            if not hits:
+            hit = None
+            for r in referents(o):
+                if id(r) in bad or isinstance(r, JsProxy):
+                    hit = r
+                    break
+            if hit is None or id(o) in bad:
                 continue
+            def is_bad(v):
+                return id(v) in bad or isinstance(v, JsProxy)
             if type(o) is dict:
-                for k in [k for k, v in o.items() if any(v is h or k is h for h in hits)]:
+                for k in [k for k, v in o.items() if is_bad(v) or is_bad(k)]:
                     del o[k]
             elif type(o) is list:
-                o[:] = [v for v in o if not any(v is h for h in hits)]
+                o[:] = [v for v in o if not is_bad(v)]
             elif type(o).__name__ == "cell":
                 o.cell_contents = None
             else:
                 bad[id(o)] = o
                 grown = True
-        del objs, hits
+        del objs
         if not grown:
             break
     bad.clear()
