@@ -69,7 +69,7 @@ export async function createWasmtimeSandbox(
   const fuel = options.fuel ?? Math.ceil((options.timeoutMs / 1000) * FUEL_PER_SECOND);
   let compiled: Promise<string> | undefined;
   const ensureCompiled = async () => {
-    const dir = options.cacheDir ?? await Deno.makeTempDir({ prefix: "rlm-wasmtime-" });
+    const dir = options.cacheDir ?? await processTempDir();
     return await compiledModule(options.wasmtime, version, options.wasm, dir);
   };
   const zipName = options.stdlib?.slice(options.stdlib.lastIndexOf("/") + 1);
@@ -167,4 +167,15 @@ function explainExit(
   return new SandboxRuntimeError(
     `wasmtime failed (exit ${exit.code}): ${exit.stderr.trim().split("\n").slice(-3).join(" | ")}`,
   );
+}
+
+/** A temp folder for this process's compiled module (no cache directory), removed at exit. */
+async function processTempDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-wasmtime-" });
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  });
+  return dir;
 }
