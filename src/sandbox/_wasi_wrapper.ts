@@ -31,7 +31,12 @@ class Capture(io.TextIOBase):
         if self.n > limit: raise Overflow()
         self.parts.append(t); return len(t)
 cap = Capture()
+def clip(t, line=1000, total=8000):
+    # An error message quotes the code: a 1 MB line of it must not make the report huge.
+    t = '\n'.join(l if len(l) <= line else l[:line] + '... (%d more characters)' % (len(l) - line) for l in t.split('\n'))
+    return t if len(t) <= total else t[:total] + '... (%d more characters)' % (len(t) - total)
 def report(d):
+    if 'message' in d: d['message'] = clip(d['message'])
     real.write(json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
 def tail(e):
     frames = traceback.format_exception(type(e), e, e.__traceback__)

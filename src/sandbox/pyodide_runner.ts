@@ -153,13 +153,26 @@ function evaluate(py: PyodideInterface, request: SandboxRequest): SandboxRespons
     return failure(String((error as Error).message ?? error));
   }
   if (sink.overflow) return outputError(request);
-  if (rendered?.[0] === "error") return { ok: false, kind: "exception", message: rendered[1] };
+  if (rendered?.[0] === "error") {
+    return { ok: false, kind: "exception", message: clip(rendered[1]) };
+  }
   const output = rendered ? rendered[1] : new TextDecoder().decode(concat(sink.chunks));
   if (encoder.encode(output).length > request.maxOutputBytes) return outputError(request);
   return { ok: true, output };
 }
 
-function failure(message: string): SandboxResponse {
+/** An error message quotes the code: a 1 MB line of it must not make the response huge. */
+function clip(text: string, line = 1000, total = 8000): string {
+  const more = (n: number) => `... (${n} more characters)`;
+  const lines = text.split("\n").map((l) =>
+    l.length <= line ? l : l.slice(0, line) + more(l.length - line)
+  );
+  const joined = lines.join("\n");
+  return joined.length <= total ? joined : joined.slice(0, total) + more(joined.length - total);
+}
+
+function failure(raw: string): SandboxResponse {
+  const message = clip(raw);
   const lines = message.trimEnd().split("\n");
   const last = lines[lines.length - 1] ?? message;
   // Keep only the frames of the model's code (<exec>), not Pyodide's own.

@@ -476,4 +476,16 @@ export const HOSTILE_CASES: HostileCase[] = [
     code: "import sys; sys.stdout = None; print(1)",
     expect: ["ok", "SandboxExceptionError"],
   },
+  {
+    name: "an exception with a 1 MB message",
+    code: "raise ValueError('y' * 10**6)",
+    expect: "SandboxExceptionError",
+    message: /^ValueError: y{1000}\.\.\. \(\d+ more characters\)/,
+  },
+  {
+    name: "a syntax error on a 1 MB line",
+    code: "x = 1 +" + " 1 +".repeat(250_000) + " )",
+    expect: "SandboxSyntaxError",
+    message: /more characters/,
+  },
 ];

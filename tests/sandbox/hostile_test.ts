@@ -64,6 +64,8 @@ for (const runtime of testRuntimes()) {
             if (o.name === "ok" && c.output !== undefined) assertEquals(o.output, c.output);
             if (o.name !== "ok") {
               assert(!HOST_TRACES.test(o.message ?? ""), `${c.name}: host traces in ${seen}`);
+              // What the model is told is short, whatever the code quoted.
+              assert((o.message ?? "").length < 20_000, `${c.name}: ${o.message?.length} chars`);
               // A snippet's own failure is the model's, never a broken sandbox.
               assert(o.name !== "SandboxRuntimeError", seen);
               if (c.message) assertMatch(o.message ?? "", c.message);
