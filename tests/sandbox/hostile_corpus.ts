@@ -480,7 +480,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: "an exception with a 1 MB message",
     code: "raise ValueError('y' * 10**6)",
     expect: "SandboxExceptionError",
-    message: /^ValueError: y{1000}\.\.\. \(\d+ more characters\)/,
+    message: /^ValueError: y+\.\.\. \(\d+ more characters\)/,
   },
   {
     name: "a syntax error on a 1 MB line",
