@@ -92,6 +92,10 @@ export async function runWasiPython(
   } catch { /* not a report */ }
   const broken = noStdlibMessage(stderr);
   if (broken && stdout === "") return { ok: false, kind: "broken", message: broken };
+  if (/MemoryError/.test(stderr)) {
+    // Out of memory even for the report: the interpreter gave up.
+    return { ok: false, kind: "memory", message: "MemoryError" };
+  }
   return {
     ok: false,
     kind: "exception",

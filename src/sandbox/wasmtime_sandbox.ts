@@ -149,7 +149,7 @@ function explainExit(
       } s limit) and was stopped`,
     );
   }
-  if (/forcing trap when growing memory|exceeds memory limits/.test(exit.stderr)) {
+  if (/forcing trap when growing memory|exceeds memory limits|MemoryError/.test(exit.stderr)) {
     return new SandboxMemoryError(`the code ran out of its ${limits.memoryMb} MB memory limit`);
   }
   if (!exit.ready) {
