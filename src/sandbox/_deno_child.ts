@@ -57,7 +57,7 @@ export function childArgs(
 
 /**
  * `deno <args>` as a sandbox child, with no environment but where Deno finds its packages, under
- * an OS limit on its data segment when `/bin/sh` can set one (Linux, macOS).
+ * an OS limit on its data segment on Linux (`/bin/sh -c "ulimit -d ..."`; measured there).
  */
 export function denoCommand(args: string[], memoryMb?: number): ChildCommand {
   // Only where Deno finds its npm packages (a vendored DENO_DIR, e.g. in the Nix package).
@@ -76,7 +76,7 @@ let shell: boolean | undefined;
 function hasShell(): boolean {
   if (shell === undefined) {
     try {
-      shell = Deno.build.os !== "windows" && Deno.statSync("/bin/sh").isFile;
+      shell = Deno.build.os === "linux" && Deno.statSync("/bin/sh").isFile;
     } catch {
       shell = false;
     }
