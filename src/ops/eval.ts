@@ -8,8 +8,9 @@ import { OpError } from "./op_error.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
- * Run `code` with the variables named in `inputs` (default: all) as Python globals; the result
- * is Python's stdout, or the `result` variable (text as-is, anything else as JSON). Every
+ * Run `code` with the variables named in `inputs` (default: all but `__x__` names) as Python
+ * globals; the result is Python's stdout, or the `result` variable if the code sets it (text
+ * as-is, anything else as JSON). Every
  * failure of the code (syntax error, exception, time, memory or output limit) is an `OpError`
  * the model can act on.
  *
@@ -23,7 +24,9 @@ export const evalCode: OpImpl<"eval"> = async (args, vars, ports) => {
       "the Python sandbox is not available here (eval is disabled with --no-eval)",
     );
   }
-  const names = args.inputs ?? vars.names();
+  // By default every variable, except those named like Python's own globals (`__builtins__`):
+  // the sandbox refuses them, and a bind so named must not break every later eval.
+  const names = args.inputs ?? vars.names().filter((name) => !/^__.*__$/.test(name));
   const values: Record<string, Value> = {};
   for (const name of names) values[name] = vars.value(name, "inputs");
   try {

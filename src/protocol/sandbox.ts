@@ -20,8 +20,17 @@ export const SandboxRequestSchema = z.object({
 /** What the host sends the child. */
 export type SandboxRequest = z.infer<typeof SandboxRequestSchema>;
 
-/** How an evaluation failed, as the child reports it. */
-export const SandboxFailureKindSchema = z.enum(["syntax", "exception", "memory", "output"]);
+/**
+ * How an evaluation failed, as the child reports it: the code's fault (`syntax`, `exception`,
+ * `memory`, `output`), or `broken`: the interpreter itself could not start (not the code's fault).
+ */
+export const SandboxFailureKindSchema = z.enum([
+  "syntax",
+  "exception",
+  "memory",
+  "output",
+  "broken",
+]);
 
 /** What the child prints on stdout, as its last line. */
 export const SandboxResponseSchema = z.union([

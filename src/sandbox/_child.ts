@@ -1,12 +1,15 @@
 /**
  * One evaluation in a child process, for every runtime: start it, send the request once it says
- * it is ready, start the wall-time clock then, kill it with SIGKILL at the limit, bound what it
- * prints, and turn its answer into a value or a typed error.
+ * it is ready, start the wall-time clock then, kill it with SIGKILL at the limit, bound every
+ * byte it prints (stdout and stderr), and turn its answer into a value or a typed error.
  *
  * @module
  */
 import { SANDBOX_READY, type SandboxRequest, SandboxResponseSchema } from "../protocol/sandbox.ts";
+import { readBounded } from "./_bounded_read.ts";
+import { longTimeout } from "./_long_timeout.ts";
 import {
+  SandboxExceptionError,
   SandboxMemoryError,
   SandboxOutputError,
   SandboxRuntimeError,
@@ -16,6 +19,8 @@ import { sandboxFailure } from "./sandbox_failure.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
 const STARTUP_TIMEOUT_MS = 60_000;
+/** What is kept of a child's stderr (its tail explains a crash); the rest is read and dropped. */
+const STDERR_KEEP_BYTES = 16_384;
 
 /** The program a child runs: an executable, its arguments and its whole environment. */
 export interface ChildCommand {
@@ -23,6 +28,8 @@ export interface ChildCommand {
   args: string[];
   /** The child's entire environment (nothing is inherited). */
   env: Record<string, string>;
+  /** Bytes written to the child's stdin as soon as it starts, before the request. */
+  stdinPrefix?: Uint8Array;
 }
 
 /** Options of `runChild`. */
@@ -30,18 +37,16 @@ export interface RunChildOptions {
   signal?: AbortSignal;
   /**
    * The error for a child that ended without a response line, from its exit code, its stderr and
-   * whether it had said it was ready; `undefined` for the generic "sandbox failed" error.
+   * whether it had said it was ready; `undefined` for the default (see `runChild`).
    */
   explainExit?: (exit: { code: number; stderr: string; ready: boolean }) => Error | undefined;
 }
 
-/** `deno <args>` as a sandbox child, with no environment but where Deno finds its packages. */
-export function denoCommand(args: string[]): ChildCommand {
-  // Only where Deno finds its npm packages (a vendored DENO_DIR, e.g. in the Nix package).
-  return { program: Deno.execPath(), args, env: { NO_COLOR: "1", ...denoDirEnv() } };
-}
-
-/** Run `command` as the child of one evaluation of `request`. */
+/**
+ * Run `command` as the child of one evaluation of `request`. A child that dies before it is
+ * ready is a broken sandbox (`SandboxRuntimeError`); one that dies while the code runs was
+ * killed by the code (a `SandboxMemoryError` or `SandboxExceptionError` for the model).
+ */
 export async function runChild(
   command: ChildCommand,
   request: SandboxRequest,
@@ -67,8 +72,12 @@ export async function runChild(
   };
   const onAbort = () => kill("abort");
   signal?.addEventListener("abort", onAbort, { once: true });
-  let timer = setTimeout(() => kill("startup"), STARTUP_TIMEOUT_MS);
-  const stderr = new Response(child.stderr).text();
+  let timer = longTimeout(() => kill("startup"), STARTUP_TIMEOUT_MS);
+  const stderr = readBounded(child.stderr, STDERR_KEEP_BYTES);
+  const writer = child.stdin.getWriter();
+  const prefix = command.stdinPrefix
+    ? writer.write(command.stdinPrefix).catch(() => {})
+    : Promise.resolve();
   const lines: string[] = [];
   const maxBytes = limits.maxOutputBytes * 6 + 65_536; // JSON escaping can grow text up to 6x
   let ready = false;
@@ -87,20 +96,20 @@ export async function runChild(
       while ((nl = pending.indexOf("\n")) !== -1) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
-        if (line === SANDBOX_READY) {
+        if (line === SANDBOX_READY && !ready) {
           // Python is up: the wall-time limit covers the model's code from here on.
           ready = true;
-          clearTimeout(timer);
-          timer = setTimeout(() => kill("timeout"), limits.timeoutMs);
-          const writer = child.stdin.getWriter();
-          await writer.write(new TextEncoder().encode(JSON.stringify(request)));
+          timer.clear();
+          timer = longTimeout(() => kill("timeout"), limits.timeoutMs);
+          await prefix;
+          await writer.write(new TextEncoder().encode(JSON.stringify(request))).catch(() => {});
           await writer.close().catch(() => {});
         } else lines.push(line);
       }
     }
     if (pending) lines.push(pending);
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     signal?.removeEventListener("abort", onAbort);
   }
   const status = await child.status;
@@ -112,9 +121,7 @@ export async function runChild(
     );
   }
   if (killedFor === "output") {
-    throw new SandboxOutputError(
-      `output exceeds the limit of ${limits.maxOutputBytes} bytes`,
-    );
+    throw new SandboxOutputError(`output exceeds the limit of ${limits.maxOutputBytes} bytes`);
   }
   if (killedFor === "startup") {
     throw new SandboxRuntimeError("The Python sandbox did not start within 60 s");
@@ -122,19 +129,8 @@ export async function runChild(
   const last = lines[lines.length - 1];
   const parsed = last ? SandboxResponseSchema.safeParse(safeJson(last)) : undefined;
   if (!parsed?.success) {
-    const explained = options.explainExit?.({ code: status.code, stderr: errText, ready });
-    if (explained) throw explained;
-    if (/out of memory|Allocation failed|heap limit/i.test(errText)) {
-      throw new SandboxMemoryError(
-        `the code ran out of its ${limits.memoryMb} MB memory limit`,
-      );
-    }
-    const tail = errText.trim().split("\n").slice(-3).join(" | ");
-    throw new SandboxRuntimeError(
-      `The Python sandbox failed (exit ${status.code}${
-        status.signal ? `, ${status.signal}` : ""
-      }): ${tail || "no output"}`,
-    );
+    throw options.explainExit?.({ code: status.code, stderr: errText, ready }) ??
+      deathError(status, errText, ready, limits);
   }
   const response = parsed.data;
   if (response.ok) {
@@ -147,53 +143,33 @@ export async function runChild(
   throw sandboxFailure(response, limits);
 }
 
+/** The error for a child that ended without a response. */
+function deathError(
+  status: Deno.CommandStatus,
+  stderr: string,
+  ready: boolean,
+  limits: SandboxLimits,
+): Error {
+  const how = `exit ${status.code}${status.signal ? `, ${status.signal}` : ""}`;
+  if (ready && /out of memory|Allocation failed|heap limit|memory allocation/i.test(stderr)) {
+    return new SandboxMemoryError(`the code ran out of its ${limits.memoryMb} MB memory limit`);
+  }
+  if (ready) {
+    // The sandbox had started: what ended it is the code (a crash it caused, an exit it called).
+    return new SandboxExceptionError(
+      `the code ended the sandbox process (${how}) before it finished`,
+    );
+  }
+  const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+  return new SandboxRuntimeError(
+    `The Python sandbox failed to start (${how}): ${tail || "no output"}`,
+  );
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
-}
-
-let importMapPath: string | undefined;
-/**
- * An import map for sandbox children: the project's own npm imports (deno.json), so a child
- * loads the same pinned Pyodide, WASI shim and zod, without reading the project's config.
- */
-export function childImportMap(): string {
-  if (importMapPath) return importMapPath;
-  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
-  const path = Deno.makeTempFileSync({ prefix: "rlm-sandbox-", suffix: ".json" });
-  Deno.writeTextFileSync(path, JSON.stringify({ imports: config.imports }));
-  importMapPath = path;
-  return path;
-}
-
-function denoDirEnv(): Record<string, string> {
-  const dir = Deno.env.get("DENO_DIR");
-  return dir ? { DENO_DIR: dir } : {};
-}
-
-/**
- * The `deno run` arguments of a sandbox child: no prompts, no project config, the shared import
- * map, memory capped (JS heap and Wasm pages), and read access to `readable` only.
- */
-export function childArgs(
-  runner: string,
-  readable: string[],
-  memoryMb: number,
-  runnerArgs: string[],
-): string[] {
-  return [
-    "run",
-    "--no-prompt",
-    "--no-config",
-    `--import-map=${childImportMap()}`,
-    `--v8-flags=--max-old-space-size=${
-      Math.max(64, Math.floor(memoryMb / 2))
-    },--wasm-max-mem-pages=${Math.floor(memoryMb * 16)}`,
-    `--allow-read=${readable.join(",")}`,
-    runner,
-    ...runnerArgs,
-  ];
 }

@@ -31,14 +31,25 @@ class Capture(io.TextIOBase):
         if self.n > limit: raise Overflow()
         self.parts.append(t); return len(t)
 cap = Capture()
+def clip(t, line=1000, total=8000):
+    # An error message quotes the code: a 1 MB line of it must not make the report huge.
+    t = '\n'.join(l if len(l) <= line else l[:line] + '... (%d more characters)' % (len(l) - line) for l in t.split('\n'))
+    return t if len(t) <= total else t[:total] + '... (%d more characters)' % (len(t) - total)
 def report(d):
+    if 'message' in d: d['message'] = clip(d['message'])
     real.write(json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
 def tail(e):
     frames = traceback.format_exception(type(e), e, e.__traceback__)
     keep = [f for f in frames if '<exec>' in f] + [frames[-1]]
     return ''.join(keep).rstrip()
+reserved = [n for n in req['vars'] if n.startswith('__') and n.endswith('__')]
+if reserved:
+    report({'ok': False, 'kind': 'exception', 'message': 'NameError: the variable "%s" cannot be a Python global (names like __x__ belong to Python); rename it or leave it out of inputs' % reserved[0]})
+    raise SystemExit(0)
 g = {'__name__': '__main__'}
 g.update(req['vars'])
+missing = object()
+before = g.get('result', missing)
 try:
     code = compile(req['code'], '<exec>', 'exec')
 except SyntaxError as e:
@@ -48,13 +59,20 @@ sys.stdout = cap
 try:
     exec(code, g)
     sys.stdout = real
-    if 'result' in g:
-        r = g['result']
-        text = r if isinstance(r, str) else json.dumps(r, default=repr, ensure_ascii=False)
+    r = g.get('result', missing)
+    if r is not missing and r is not before:
+        try:
+            text = r if isinstance(r, str) else json.dumps(r, default=repr, ensure_ascii=False)
+        except Exception as e:
+            text = None
+            unrenderable = ''.join(traceback.format_exception_only(type(e), e)).strip()
     else:
         text = ''.join(cap.parts)
-    if len(text.encode('utf-8')) > limit: raise Overflow()
-    report({'ok': True, 'output': text})
+    if text is None:
+        report({'ok': False, 'kind': 'exception', 'message': unrenderable + ' (while rendering result as JSON: set result to a str, or to JSON data)'})
+    else:
+        if len(text.encode('utf-8')) > limit: raise Overflow()
+        report({'ok': True, 'output': text})
 except Overflow:
     sys.stdout = real
     report({'ok': False, 'kind': 'output', 'message': 'output exceeds the limit of %d bytes' % limit})

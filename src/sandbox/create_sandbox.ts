@@ -7,7 +7,7 @@
  */
 import type { SandboxPort } from "../ops/types.ts";
 import { createPyodideSandbox, PYODIDE_VERSION } from "./pyodide_sandbox.ts";
-import type { SandboxLimits } from "./sandbox_limits.ts";
+import { checkSandboxLimits, type SandboxLimits } from "./sandbox_limits.ts";
 import type { WasiEngineChoice } from "./wasi_engine.ts";
 import { createWasiSandbox } from "./wasi_sandbox.ts";
 
@@ -35,6 +35,7 @@ export async function createSandbox(
   options: CreateSandboxOptions,
 ): Promise<Sandbox | undefined> {
   if (!options.enabled) return undefined;
+  checkSandboxLimits(options.limits);
   if (options.wasmPython) {
     return await createWasiSandbox(options.wasmPython, options.limits, {
       engine: options.wasiEngine,

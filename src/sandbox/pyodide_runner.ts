@@ -1,162 +1,178 @@
 /**
  * The child process of the Pyodide sandbox. It is started by `pyodide_sandbox.ts` with Deno
- * permissions that allow reading only the Pyodide package and its snapshot: no other file, no
- * network, no environment, no subprocess, no writes (except the snapshot file in `--snapshot`
- * mode). It loads Python, prints a ready line, reads one request from stdin, runs it, prints one
- * JSON response line, and exits. The host kills it with SIGKILL at the time limit.
+ * permissions that allow reading only the Pyodide package: no other file, no network, no
+ * import, no environment, no subprocess, no FFI, no system information, no writes. The host
+ * sends it, on stdin, the interpreter's memory snapshot (a length line, then the bytes). It
+ * loads Python with an empty object as its JavaScript globals, locks the interpreter and its own
+ * JavaScript realm down (see `_pyodide_lockdown.ts`), prints a ready line, reads one request
+ * from stdin, runs it, prints one JSON response line, and exits. The host kills it with SIGKILL
+ * at the time limit.
  *
- * Usage: deno run ... pyodide_runner.ts [--snapshot-in FILE | --snapshot-out FILE]
+ * Usage: deno run ... pyodide_runner.ts [--snapshot-out]
+ *   --snapshot-out: build the memory snapshot and write its bytes to stdout.
  *
  * @module
  */
 import { loadPyodide, type PyodideInterface } from "pyodide";
 import { SANDBOX_READY, type SandboxRequest, type SandboxResponse } from "../protocol/sandbox.ts";
+import { BLOCKED_MODULES, LOCKDOWN_PY } from "./_pyodide_lockdown.ts";
+import { limitFiles } from "./_pyodide_file_quota.ts";
+import { readStdin } from "./_stdin.ts";
 
-/** Python run before the model's code: no way back into JavaScript from Python. */
-const PRELUDE = `
-import sys
-class _RlmBlocked:
-    BLOCKED = {"js", "pyodide_js", "pyodide", "_pyodide", "pyodide.ffi", "pyodide.code", "pyodide.http"}
-    def find_spec(self, name, path=None, target=None):
-        if name in self.BLOCKED or name.split(".")[0] in {"js", "pyodide_js", "pyodide", "_pyodide"}:
-            raise ImportError(f"module {name!r} is not available in the rlm sandbox")
-        return None
-for _m in list(sys.modules):
-    if _m.split(".")[0] in {"js", "pyodide_js", "pyodide", "_pyodide"}:
-        del sys.modules[_m]
-sys.meta_path.insert(0, _RlmBlocked())
-del _RlmBlocked, _m
-`;
-
+// Kept before the realm is emptied: the only host APIs the runner itself needs.
+const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
+const exit = Deno.exit.bind(Deno);
+const stdin = readStdin(Deno.stdin.readable);
 const encoder = new TextEncoder();
-const out = (line: string) => {
-  const bytes = encoder.encode(line + "\n");
-  for (let off = 0; off < bytes.length;) off += Deno.stdout.writeSync(bytes.subarray(off));
+const out = (bytes: Uint8Array) => {
+  for (let off = 0; off < bytes.length;) off += stdoutWrite(bytes.subarray(off));
 };
+const line = (text: string) => out(encoder.encode(text + "\n"));
+/** The JavaScript globals Python sees as the `js` module: nothing, not even a prototype. */
+const EMPTY_GLOBALS = Object.freeze(Object.create(null));
 
-const [flag, path] = Deno.args;
-if (flag === "--snapshot-out") {
-  const py = await loadPyodide({ _makeSnapshot: true } as never);
-  const snapshot = (py as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
-  Deno.writeFileSync(path, snapshot);
-  Deno.exit(0);
+if (Deno.args[0] === "--snapshot-out") {
+  const py = await loadPyodide({ _makeSnapshot: true, jsglobals: EMPTY_GLOBALS } as never);
+  out((py as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot());
+  exit(0);
 }
 
-const snapshot = flag === "--snapshot-in" ? Deno.readFileSync(path) : undefined;
-const py: PyodideInterface = await loadPyodide(
-  snapshot ? ({ _loadSnapshot: snapshot } as never) : {},
-);
-out(SANDBOX_READY);
+// Everything the interpreter writes outside sys.stdout (a /dev/tty device, C-level stderr) is
+// counted against the output limit like what it prints, so no write reaches the host unbounded.
+const sink = { limit: Infinity, printed: 0, overflow: false, chunks: [] as Uint8Array[] };
+const take = (bytes: Uint8Array) => {
+  sink.printed += bytes.length;
+  if (sink.printed > sink.limit) sink.overflow = true;
+  else sink.chunks.push(bytes.slice());
+};
+const snapshot = await stdin.frame();
+const py: PyodideInterface = await loadPyodide({
+  _loadSnapshot: snapshot,
+  jsglobals: EMPTY_GLOBALS,
+  stdout: (text: string) => take(encoder.encode(text + "\n")),
+  stderr: () => {},
+} as never);
+const run = lockDown(py);
+line(SANDBOX_READY);
 
-const request: SandboxRequest = JSON.parse(await new Response(Deno.stdin.readable).text());
-out(JSON.stringify(evaluate(py, request)));
-Deno.exit(0);
+const request: SandboxRequest = JSON.parse(new TextDecoder().decode(await stdin.rest()));
+line(JSON.stringify(evaluate(py, request)));
+exit(0);
+
+/** Take the JavaScript bridge away from Python, then empty this realm of host APIs. */
+function lockDown(py: PyodideInterface): (code: string, g: unknown) => string[] | undefined {
+  for (const name of ["js", "pyodide_js"]) py.unregisterJsModule(name);
+  const scope = py.toPy({});
+  py.runPython(LOCKDOWN_PY, { globals: scope, filename: "<rlm-sandbox>" });
+  const lock = scope.get("__rlm_lockdown");
+  const runner = lock(py.toPy(BLOCKED_MODULES));
+  lock.destroy();
+  scope.destroy();
+  hardenRealm();
+  return (code, g) => {
+    const r = runner(code, g);
+    if (r === undefined) return undefined;
+    const pair = r.toJs() as string[];
+    r.destroy();
+    return pair;
+  };
+}
+
+/**
+ * No function constructor reachable through a prototype (the way from any JavaScript object to
+ * code that sees the real globals), and no host API left on the globals.
+ */
+function hardenRealm(): void {
+  const kinds = [function () {}, async function () {}, function* () {}, async function* () {}];
+  for (const f of kinds) {
+    Object.defineProperty(Object.getPrototypeOf(f), "constructor", {
+      value: undefined,
+      writable: false,
+      configurable: false,
+    });
+  }
+  const g = globalThis as Record<string, unknown>;
+  for (
+    const name of [
+      "Deno",
+      "Worker",
+      "fetch",
+      "WebSocket",
+      "WebSocketStream",
+      "EventSource",
+      "BroadcastChannel",
+      "caches",
+      "localStorage",
+      "sessionStorage",
+      "navigator",
+      "require",
+      "process",
+    ]
+  ) {
+    try {
+      Object.defineProperty(g, name, { value: undefined, writable: false, configurable: false });
+    } catch {
+      delete g[name];
+    }
+  }
+}
 
 function evaluate(py: PyodideInterface, request: SandboxRequest): SandboxResponse {
   if (request.maxFileBytes !== undefined) limitFiles(py, request.maxFileBytes);
-  let printed = 0;
-  const chunks: Uint8Array[] = [];
-  let overflow = false;
+  sink.limit = request.maxOutputBytes;
+  // Output from before the request (none is expected) does not count against the code.
+  sink.printed = 0;
+  sink.chunks = [];
   py.setStdout({
     write(buffer: Uint8Array) {
-      printed += buffer.length;
-      if (printed > request.maxOutputBytes) {
-        overflow = true;
-        throw new Error("output limit");
-      }
-      chunks.push(buffer.slice());
+      take(buffer);
+      if (sink.overflow) throw new Error("output limit");
       return buffer.length;
     },
   });
   py.setStderr({ write: (b: Uint8Array) => b.length });
-  const globals = py.globals;
-  for (const [name, value] of Object.entries(request.vars)) {
-    globals.set(name, typeof value === "string" ? value : py.toPy(value));
+  const reserved = Object.keys(request.vars).find((name) => /^__.*__$/.test(name));
+  if (reserved !== undefined) {
+    return {
+      ok: false,
+      kind: "exception",
+      message:
+        `NameError: the variable "${reserved}" cannot be a Python global (names like __x__ belong to Python); rename it or leave it out of inputs`,
+    };
   }
+  const g = py.toPy({ __name__: "__main__" });
+  for (const [name, value] of Object.entries(request.vars)) {
+    g.set(name, typeof value === "string" ? value : py.toPy(value));
+  }
+  let rendered: string[] | undefined;
   try {
-    py.runPython(PRELUDE);
-    py.runPython(request.code, { globals });
-    py.runPython("import sys; sys.stdout.flush()");
+    rendered = run(request.code, g);
+    py.runPython("import sys; sys.stdout.flush()", { globals: g });
   } catch (error) {
-    if (overflow) return outputError(request);
+    if (sink.overflow) return outputError(request);
     return failure(String((error as Error).message ?? error));
   }
-  if (overflow) return outputError(request);
-  let output: string;
-  if (globals.has("result")) {
-    const rendered = py.runPython(
-      "__rlm_r = globals()['result']\n" +
-        "__rlm_r if isinstance(__rlm_r, str) else __import__('json').dumps(__rlm_r, default=repr, ensure_ascii=False)",
-      { globals },
-    ) as string;
-    output = rendered;
-  } else {
-    output = new TextDecoder().decode(concat(chunks));
+  if (sink.overflow) return outputError(request);
+  if (rendered?.[0] === "error") {
+    return { ok: false, kind: "exception", message: clip(rendered[1]) };
   }
+  const output = rendered ? rendered[1] : new TextDecoder().decode(concat(sink.chunks));
   if (encoder.encode(output).length > request.maxOutputBytes) return outputError(request);
   return { ok: true, output };
 }
 
-/** Emscripten's in-memory file system, as far as the quota needs it. */
-interface Memfs {
-  stream_ops: { write: WriteOp; allocate: AllocateOp };
-  ops_table?: { file?: { stream?: { write: WriteOp; allocate: AllocateOp } } };
-  resizeFileStorage(node: MemfsNode, size: number): void;
-}
-interface MemfsNode {
-  usedBytes: number;
-}
-type WriteOp = (
-  stream: { node: MemfsNode },
-  b: unknown,
-  o: number,
-  length: number,
-  position: number,
-  canOwn?: boolean,
-) => number;
-type AllocateOp = (stream: { node: MemfsNode }, offset: number, length: number) => void;
-
-/**
- * Files in Pyodide live in JavaScript memory, outside the capped Wasm memory: bound the bytes
- * the code's files may grow by (writes, truncate to a larger size, fallocate), failing past it
- * with ENOSPC, as a full disk would. Shrinking a file gives space back; deleting one does not.
- */
-function limitFiles(py: PyodideInterface, maxBytes: number): void {
-  const fs = py.FS as unknown as {
-    filesystems: { MEMFS: Memfs };
-    ErrnoError: new (errno: number) => Error;
-  };
-  const memfs = fs.filesystems.MEMFS;
-  const ENOSPC = 51;
-  let used = 0;
-  const grow = (node: MemfsNode, newSize: number) => {
-    const more = newSize - node.usedBytes;
-    if (more > 0 && used + more > maxBytes) throw new fs.ErrnoError(ENOSPC);
-    // Shrinking (as opening a file with "w" does) gives the space back.
-    used = Math.max(0, used + more);
-  };
-  const write: WriteOp = (stream, b, o, length, position, canOwn) => {
-    grow(stream.node, Math.max(stream.node.usedBytes, position + length));
-    return originalWrite(stream, b, o, length, position, canOwn);
-  };
-  const allocate: AllocateOp = (stream, offset, length) => {
-    grow(stream.node, Math.max(stream.node.usedBytes, offset + length));
-    return originalAllocate(stream, offset, length);
-  };
-  const originalWrite = memfs.stream_ops.write;
-  const originalAllocate = memfs.stream_ops.allocate;
-  const originalResize = memfs.resizeFileStorage.bind(memfs);
-  // Nodes made before now share ops_table's copy of the stream ops; new ones read stream_ops.
-  for (const ops of [memfs.stream_ops, memfs.ops_table?.file?.stream]) {
-    if (ops) Object.assign(ops, { write, allocate });
-  }
-  memfs.resizeFileStorage = (node, size) => {
-    grow(node, size);
-    originalResize(node, size);
-  };
+/** An error message quotes the code: a 1 MB line of it must not make the response huge. */
+function clip(text: string, line = 1000, total = 8000): string {
+  const more = (n: number) => `... (${n} more characters)`;
+  const lines = text.split("\n").map((l) =>
+    l.length <= line ? l : l.slice(0, line) + more(l.length - line)
+  );
+  const joined = lines.join("\n");
+  return joined.length <= total ? joined : joined.slice(0, total) + more(joined.length - total);
 }
 
-function failure(message: string): SandboxResponse {
+function failure(raw: string): SandboxResponse {
+  const message = clip(raw);
   const lines = message.trimEnd().split("\n");
   const last = lines[lines.length - 1] ?? message;
   // Keep only the frames of the model's code (<exec>), not Pyodide's own.

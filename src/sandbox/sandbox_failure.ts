@@ -10,6 +10,7 @@ import {
   SandboxExceptionError,
   SandboxMemoryError,
   SandboxOutputError,
+  SandboxRuntimeError,
   SandboxSyntaxError,
 } from "./sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
@@ -30,6 +31,8 @@ export function sandboxFailure(
       );
     case "output":
       return new SandboxOutputError(response.message);
+    case "broken":
+      return new SandboxRuntimeError(response.message);
     default:
       return new SandboxExceptionError(headline(response.message));
   }

@@ -23,6 +23,28 @@ export function fileQuotaBytes(limits: Pick<SandboxLimits, "memoryMb">): number 
   return Math.floor((limits.memoryMb * 1024 * 1024) / 4);
 }
 
+/** The largest `--eval-memory`: a wasm32 interpreter cannot address more than 4 GiB. */
+export const MAX_EVAL_MEMORY_MB = 4096;
+
+/**
+ * `limits` if they can be enforced, else a `RangeError` naming the bad one: every limit a
+ * positive finite number, memory at most `MAX_EVAL_MEMORY_MB`. Any timeout is fine (timers past
+ * `setTimeout`'s 2^31 - 1 ms are waited for in steps).
+ */
+export function checkSandboxLimits(limits: SandboxLimits): SandboxLimits {
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`Sandbox limit ${name} must be a positive finite number, not ${value}`);
+    }
+  }
+  if (limits.memoryMb > MAX_EVAL_MEMORY_MB) {
+    throw new RangeError(
+      `Sandbox limit memoryMb must be at most ${MAX_EVAL_MEMORY_MB} (4 GiB, all a wasm32 interpreter can use), not ${limits.memoryMb}`,
+    );
+  }
+  return limits;
+}
+
 /** The default limits. */
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   timeoutMs: 10_000,
@@ -43,14 +65,19 @@ export function sandboxLimits(
     envVar: string,
     scale: number,
     fallback: number,
+    max = Number.MAX_SAFE_INTEGER,
   ) => {
     const text = value ?? (Deno.env.get(envVar) || undefined);
     if (text === undefined) return fallback;
     const n = Number(text);
-    if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new UsageError(`Invalid ${flag} "${text}" (or ${envVar}): give a positive number`);
+    if (text.trim() === "" || !Number.isFinite(n) || n <= 0 || n * scale > max) {
+      throw new UsageError(
+        `Invalid ${flag} "${text}" (or ${envVar}): give a positive number${
+          max === Number.MAX_SAFE_INTEGER ? "" : ` up to ${max / scale}`
+        }`,
+      );
     }
-    return Math.round(n * scale);
+    return Math.max(1, Math.round(n * scale));
   };
   return {
     timeoutMs: read(
@@ -66,6 +93,7 @@ export function sandboxLimits(
       "RLM_EVAL_MEMORY_MB",
       1,
       DEFAULT_SANDBOX_LIMITS.memoryMb,
+      MAX_EVAL_MEMORY_MB,
     ),
     maxOutputBytes: read(
       "--eval-max-output",

@@ -1,9 +1,9 @@
 /**
  * The child process of the WASI sandbox: runs a WASI `python.wasm` in Deno's own WebAssembly
  * engine (see `wasi_python.ts`). Started by `wasi_sandbox.ts` with Deno permissions to read only
- * python.wasm and its stdlib zip.
+ * python.wasm and its stdlib zip (if it has one), every other permission denied.
  *
- * Usage: deno run ... wasi_runner.ts PYTHON_WASM STDLIB_ZIP
+ * Usage: deno run ... wasi_runner.ts PYTHON_WASM [STDLIB_ZIP]
  *
  * @module
  */
@@ -18,14 +18,10 @@ const out = (line: string) => {
 };
 
 const module = await WebAssembly.compile(Deno.readFileSync(wasmPath));
-const stdlib = Deno.readFileSync(zipPath);
+const stdlib = zipPath
+  ? { name: zipPath.slice(zipPath.lastIndexOf("/") + 1), bytes: Deno.readFileSync(zipPath) }
+  : undefined;
 out(SANDBOX_READY);
 const request: SandboxRequest = JSON.parse(await new Response(Deno.stdin.readable).text());
-const response = await runWasiPython(
-  module,
-  stdlib,
-  zipPath.slice(zipPath.lastIndexOf("/") + 1),
-  request,
-);
-out(JSON.stringify(response));
+out(JSON.stringify(await runWasiPython(module, stdlib, request)));
 Deno.exit(0);

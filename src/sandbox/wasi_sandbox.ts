@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import type { SandboxPort } from "../ops/types.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
-import { childArgs, denoCommand, runChild } from "./_child.ts";
+import { runChild } from "./_child.ts";
+import { childArgs, denoCommand } from "./_deno_child.ts";
 import { dirname, fromFileUrl } from "./_paths.ts";
 import { fileQuotaBytes, type SandboxLimits } from "./sandbox_limits.ts";
 import { resolveWasiEngine, type WasiEngineChoice } from "./wasi_engine.ts";
@@ -40,8 +41,10 @@ export interface WasiSandbox extends SandboxPort {
 
 /**
  * Create the WASI sandbox for the interpreter at `wasmPath`, whose standard library is the
- * `lib/python3XY.zip` next to it (as `tools/build_python_wasm.sh` lays it out). A missing file
- * is a `UsageError` naming it.
+ * `lib/python3XY.zip` next to it (as `tools/build_python_wasm.sh` lays it out), or packed inside
+ * python.wasm itself when there is no such zip. A missing or invalid python.wasm is a
+ * `UsageError` naming it; one that finds no standard library fails its first evaluation with a
+ * `SandboxRuntimeError` that says so.
  *
  * @example
  * ```ts
@@ -66,13 +69,9 @@ export async function createWasiSandbox(
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
     throw new UsageError(`--wasm-python "${wasmPath}" is not a WebAssembly module`);
   }
-  const lib = `${dirname(wasmPath)}/lib`;
+  // None: a python.wasm with its standard library packed inside (or one that cannot start, which
+  // its first evaluation reports in one line).
   const zip = await findWasiStdlib(wasmPath);
-  if (!zip) {
-    throw new UsageError(
-      `No Python standard library next to --wasm-python "${wasmPath}": expected ${lib}/python3XY.zip (tools/build_python_wasm.sh makes one)`,
-    );
-  }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   // The same identity under both engines: see docs/explanation/sandbox.md, "Cache keys".
   const identity = `wasi:${sha256}`;
@@ -103,9 +102,10 @@ export async function createWasiSandbox(
       sha256.slice(0, 12)
     }) in Deno's WebAssembly engine with a WASI shim`,
     async run(code: string, vars: Record<string, Value>, runOptions = {}): Promise<string> {
-      const args = childArgs(RUNNER, [wasmPath, zip], limits.memoryMb, [wasmPath, zip]);
+      const files = zip ? [wasmPath, zip] : [wasmPath];
+      const args = childArgs(RUNNER, files, limits.memoryMb, files);
       return await runChild(
-        denoCommand(args),
+        denoCommand(args, limits.memoryMb),
         { code, vars, maxOutputBytes: limits.maxOutputBytes, maxFileBytes: fileQuotaBytes(limits) },
         limits,
         { signal: runOptions.signal },

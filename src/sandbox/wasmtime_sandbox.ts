@@ -12,6 +12,7 @@ import type { Value } from "../protocol/value.ts";
 import { type ChildCommand, runChild } from "./_child.ts";
 import { compiledModule, wasmtimeVersion } from "./_wasmtime_compile.ts";
 import { wasiWrapper } from "./_wasi_wrapper.ts";
+import { noStdlibMessage } from "./_no_stdlib.ts";
 import {
   SandboxExceptionError,
   SandboxMemoryError,
@@ -33,8 +34,8 @@ export interface WasmtimeSandboxOptions extends SandboxLimits {
   wasmtime: string;
   /** python.wasm and its sha256 (hex). */
   wasm: { path: string; sha256: string };
-  /** The standard library zip (`lib/python3XY.zip`). */
-  stdlib: string;
+  /** The standard library zip (`lib/python3XY.zip`); none: packed inside python.wasm. */
+  stdlib?: string;
   /** Where the compiled module is kept; default a temp folder. */
   cacheDir?: string;
   /** Fuel of one evaluation; default `FUEL_PER_SECOND` per second of `timeoutMs`. */
@@ -68,10 +69,10 @@ export async function createWasmtimeSandbox(
   const fuel = options.fuel ?? Math.ceil((options.timeoutMs / 1000) * FUEL_PER_SECOND);
   let compiled: Promise<string> | undefined;
   const ensureCompiled = async () => {
-    const dir = options.cacheDir ?? await Deno.makeTempDir({ prefix: "rlm-wasmtime-" });
+    const dir = options.cacheDir ?? await processTempDir();
     return await compiledModule(options.wasmtime, version, options.wasm, dir);
   };
-  const zipName = options.stdlib.slice(options.stdlib.lastIndexOf("/") + 1);
+  const zipName = options.stdlib?.slice(options.stdlib.lastIndexOf("/") + 1);
   return {
     version,
     async run(code, vars, runOptions = {}) {
@@ -83,8 +84,10 @@ export async function createWasmtimeSandbox(
       // so it holds a copy of the stdlib, never the shared one, and is removed afterwards.
       const root = await Deno.makeTempDir({ prefix: "rlm-wasmtime-root-" });
       try {
-        await Deno.mkdir(`${root}/lib`);
-        await Deno.copyFile(options.stdlib, `${root}/lib/${zipName}`);
+        if (options.stdlib && zipName) {
+          await Deno.mkdir(`${root}/lib`);
+          await Deno.copyFile(options.stdlib, `${root}/lib/${zipName}`);
+        }
         return await runChild(
           runCommand(options.wasmtime, cwasm, root, zipName, fuel, options.memoryMb),
           { code, vars, maxOutputBytes: options.maxOutputBytes },
@@ -103,7 +106,7 @@ export function runCommand(
   wasmtime: string,
   cwasm: string,
   root: string,
-  zipName: string,
+  zipName: string | undefined,
   fuel: number,
   memoryMb: number,
 ): ChildCommand {
@@ -120,10 +123,7 @@ export function runCommand(
       `max-memory-size=${memoryMb * 1024 * 1024}`,
       "--dir",
       `${root}::/`,
-      "--env",
-      "PYTHONHOME=/",
-      "--env",
-      `PYTHONPATH=/lib/${zipName}`,
+      ...(zipName ? ["--env", "PYTHONHOME=/", "--env", `PYTHONPATH=/lib/${zipName}`] : []),
       "--",
       cwasm,
       "-S",
@@ -149,10 +149,14 @@ function explainExit(
       } s limit) and was stopped`,
     );
   }
-  if (/forcing trap when growing memory|exceeds memory limits/.test(exit.stderr)) {
+  if (/forcing trap when growing memory|exceeds memory limits|MemoryError/.test(exit.stderr)) {
     return new SandboxMemoryError(`the code ran out of its ${limits.memoryMb} MB memory limit`);
   }
-  if (!exit.ready) return undefined; // the interpreter never started: the sandbox is broken
+  if (!exit.ready) {
+    // The interpreter never started: the sandbox is broken.
+    const broken = noStdlibMessage(exit.stderr);
+    return broken ? new SandboxRuntimeError(broken) : undefined;
+  }
   const trap = exit.stderr.match(/wasm trap: [^\n]*/)?.[0];
   if (trap) return new SandboxExceptionError(`the interpreter stopped on a ${trap}`);
   if (exit.code !== 134 && !/^Error: /m.test(exit.stderr)) {
@@ -163,4 +167,15 @@ function explainExit(
   return new SandboxRuntimeError(
     `wasmtime failed (exit ${exit.code}): ${exit.stderr.trim().split("\n").slice(-3).join(" | ")}`,
   );
+}
+
+/** A temp folder for this process's compiled module (no cache directory), removed at exit. */
+async function processTempDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-wasmtime-" });
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  });
+  return dir;
 }

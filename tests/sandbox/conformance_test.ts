@@ -80,6 +80,21 @@ for (const runtime of testRuntimes()) {
           );
           assert(e.line === 2 || e.line === 3, `line ${e.line}`);
         });
+        await t.step(
+          "an input named result is not the output unless the code sets it",
+          async () => {
+            assertEquals(await sandbox.run("print('new')", { result: "old" }), "new\n");
+            assertEquals(await sandbox.run("result = result.upper()", { result: "old" }), "OLD");
+          },
+        );
+        await t.step("a variable named like Python's own globals is refused", async () => {
+          const e = await assertRejects(
+            () => sandbox.run("print(1)", { __builtins__: "x" }),
+            SandboxExceptionError,
+          );
+          assert(e.message.includes('"__builtins__" cannot be a Python global'), e.message);
+          assertEquals(await sandbox.run("print(len(context))", { context: "abc" }), "3\n");
+        });
         await t.step("an exception ends with its traceback tail", async () => {
           const e = await assertRejects(
             () => sandbox.run("def f():\n    return 1 / 0\nf()", {}),

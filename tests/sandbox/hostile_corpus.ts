@@ -11,9 +11,20 @@ export interface HostileCase {
   code: string;
   /** The error class name it must end with ("ok": a harmless result), or several allowed ones. */
   expect: HostileOutcome | HostileOutcome[];
-  /** For "ok": text the output must not contain (a leak). */
+  /** Text neither the output nor the error message may contain (a leak). */
   mustNotContain?: string[];
+  /** For "ok": the exact output (what the escape found: nothing). */
+  output?: string;
+  /** For an error: what its message must say (what the model is told). */
+  message?: RegExp;
 }
+
+/**
+ * Variables every snippet gets besides `context`: paths of host files the sandbox must not
+ * reach (the test fills them in): a file holding `HOST_SECRET`, the snapshot folder, the
+ * project's lockfile.
+ */
+export const HOST_PATH_VARS = ["host_file", "snapshot_dir", "host_lock"] as const;
 
 /** How a snippet may end. */
 export type HostileOutcome =
@@ -67,7 +78,12 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: "ok",
     mustNotContain: [HOST_SECRET],
   },
-  { name: "import js", code: "import js", expect: "SandboxExceptionError" },
+  {
+    name: "import js",
+    code: "import js",
+    expect: "SandboxExceptionError",
+    message: /(ImportError|ModuleNotFoundError)/,
+  },
   {
     name: "js.Deno file read",
     code: "import js; js.Deno.readTextFileSync('/etc/passwd')",
@@ -166,5 +182,310 @@ export const HOSTILE_CASES: HostileCase[] = [
     code: "import sys; print(sorted(m for m in sys.modules if 'js' in m))",
     expect: "ok",
     mustNotContain: ["'js'", "pyodide_js"],
+  },
+  // The Pyodide JavaScript bridge: every way back to `js` that Python itself offers.
+  {
+    name: "import js after removing the import blocker from sys.meta_path",
+    code:
+      "import sys\nsys.meta_path[:] = [f for f in sys.meta_path if 'Blocked' not in type(f).__name__]\nimport js\nprint(js.Deno)",
+    expect: "SandboxExceptionError",
+    message: /(ImportError|ModuleNotFoundError)/,
+  },
+  {
+    name: "the js proxy held by Pyodide's own finder",
+    code:
+      "import sys\nf = [m for m in sys.meta_path if hasattr(m, 'jsproxies')]\nprint(f[0].jsproxies['js'].Deno)",
+    expect: "SandboxExceptionError",
+    message: /IndexError/,
+  },
+  {
+    name: "import _pyodide_core",
+    code: "import _pyodide_core; print(_pyodide_core.to_js([1]).constructor)",
+    expect: "SandboxExceptionError",
+    message: /(ImportError|ModuleNotFoundError)/,
+  },
+  {
+    name: "_imp.create_builtin('_pyodide_core')",
+    code:
+      "import _imp, importlib.machinery as m\nprint(_imp.create_builtin(m.ModuleSpec('_pyodide_core', None)))",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "None\n", /* WASI: no such built-in */
+    message: /not available in the rlm sandbox|not a built-in module/,
+  },
+  {
+    name: "BuiltinImporter.create_module('_pyodide_core')",
+    code:
+      "import importlib.machinery as m\nprint(m.BuiltinImporter.create_module(m.ModuleSpec('_pyodide_core', None)))",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "None\n",
+    message: /not available in the rlm sandbox|not a built-in module/,
+  },
+  {
+    name: "the original create_builtin through the wrapper's defaults",
+    code: "import _imp\nprint(_imp.create_builtin.__defaults__)",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "None\n", /* WASI: the builtin itself, which has none */
+    mustNotContain: ["built-in function"],
+  },
+  {
+    name: "a fresh _imp after deleting it from sys.modules",
+    code:
+      "import sys, importlib.machinery as m\ndel sys.modules['_imp']\nimport _imp\nprint(_imp.create_builtin(m.ModuleSpec('_pyodide_core', None)))",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "None\n",
+  },
+  {
+    name: "a str subclass that lies about its name to the blocker",
+    code:
+      "class S(str):\n    def split(self, *a): return ['math']\n    def partition(self, *a): return ('math', '', '')\n    def __eq__(self, o): return False\n    __hash__ = str.__hash__\n__import__(S('_pyodide_core')).to_js",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "pyodide.ffi.to_js",
+    code: "from pyodide.ffi import to_js; print(to_js([1]).constructor)",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "importlib.import_module('js')",
+    code: "import importlib; importlib.import_module('js').Deno",
+    expect: "SandboxExceptionError",
+  },
+  { name: "exec('import js')", code: "exec('import js')", expect: "SandboxExceptionError" },
+  { name: "import micropip", code: "import micropip", expect: "SandboxExceptionError" },
+  {
+    name: "no bridging module left in sys.modules",
+    code:
+      "import sys\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('js', 'pyodide', '_pyodide', '_pyodide_core', 'pyodide_js', 'ctypes', '_ctypes')))",
+    expect: "ok",
+    output: "[]\n",
+  },
+  {
+    name: "gc.get_objects() in search of a proxy",
+    code:
+      "import gc\nprint([type(o).__name__ for o in gc.get_objects() if type(o).__name__.startswith('JsProxy') or getattr(o, '__name__', '') == '_pyodide_core'])",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "[]\n",
+  },
+  {
+    name: "gc.get_referents of every module in search of a proxy",
+    code:
+      "import gc, sys\nprint([k for m in list(sys.modules.values()) for k, v in vars(m).items() if 'JsProxy' in [c.__name__ for c in type(v).__mro__]])",
+    expect: ["SandboxExceptionError", "ok"],
+    output: "[]\n",
+  },
+  {
+    name: "__subclasses__() and function globals in search of a proxy",
+    code:
+      "seen = set()\ndef walk(c):\n    for s in type.__subclasses__(c):\n        if s not in seen:\n            seen.add(s); walk(s)\nwalk(object)\nfound = set()\nfor c in seen:\n    for v in list(vars(c).values()):\n        g = getattr(v, '__globals__', None) or {}\n        found |= {k for k, x in list(g.items()) if type(x).__name__.startswith('JsProxy') or getattr(x, '__self__', None).__class__.__name__ == 'module' and getattr(getattr(x, '__self__', None), '__name__', '') == '_pyodide_core'}\nprint(sorted(found))",
+    expect: ["ok", "SandboxTimeoutError"], /* a long walk on a loaded machine */
+    output: "[]\n",
+  },
+  {
+    name: "the asyncio loop's module globals (Pyodide's WebLoop holds JS callbacks)",
+    code:
+      "import asyncio, warnings\nwarnings.simplefilter('ignore')\np = asyncio.get_event_loop_policy()\nprint([k for k, v in type(p).__init__.__globals__.items() if 'JsProxy' in [c.__name__ for c in type(v).__mro__]])",
+    expect: "ok",
+    output: "[]\n",
+  },
+  {
+    name: "frames and their globals up the stack",
+    code:
+      "try:\n    raise Exception\nexcept Exception as e:\n    f = e.__traceback__.tb_frame\nout = []\nwhile f:\n    out += [k for k, v in list(f.f_globals.items()) + list(f.f_locals.items()) if 'JsProxy' in [c.__name__ for c in type(v).__mro__]]\n    f = f.f_back\nprint(out)",
+    expect: ["ok", "SandboxExceptionError"],
+    output: "[]\n",
+  },
+  {
+    name: "a second audit hook cannot lift the first",
+    code: "import sys; sys.addaudithook(lambda *a: None); import js",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "ctypes emscripten_run_script",
+    code: "import ctypes; ctypes.CDLL(None).emscripten_run_script(b'globalThis.x = 1')",
+    expect: "SandboxExceptionError",
+  },
+  { name: "import _testcapi", code: "import _testcapi", expect: "SandboxExceptionError" },
+  // Host files, by the paths the host really uses.
+  {
+    name: "read a host file by its real path",
+    code: "print(open(host_file).read())",
+    expect: "SandboxExceptionError",
+    mustNotContain: [HOST_SECRET],
+  },
+  {
+    name: "list the snapshot cache folder",
+    code: "import os; print(os.listdir(snapshot_dir))",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "read the project's lockfile",
+    code: "print(open(host_lock).read()[:100])",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "a symlink to a host file by its real path",
+    code: "import os\nos.symlink(host_file, '/lnk')\nprint(open('/lnk').read())",
+    expect: "SandboxExceptionError",
+    mustNotContain: [HOST_SECRET],
+  },
+  {
+    name: "the root folder is the sandbox's own",
+    code: "import os; print(sorted(os.listdir('/')))",
+    expect: "ok",
+    mustNotContain: ["'etc'", "'usr'", "'work'", "'root'", "'bin'"],
+  },
+  {
+    name: "/proc/self/environ",
+    code: "print(open('/proc/self/environ').read())",
+    expect: ["SandboxExceptionError", "ok"],
+    mustNotContain: [HOST_SECRET, "PATH="],
+  },
+  {
+    name: "/proc/self/maps",
+    code: "print(open('/proc/self/maps').read())",
+    expect: ["SandboxExceptionError", "ok"],
+    mustNotContain: ["deno", ".so"],
+  },
+  {
+    name: "HOME is not the host's",
+    code: "import os; print(os.environ.get('HOME'), os.path.expanduser('~'))",
+    expect: "ok",
+    mustNotContain: ["/root"],
+  },
+  // The process: devices, descriptors, signals, limits.
+  {
+    name: "write to /dev/tty1",
+    code: "open('/dev/tty1', 'w').write('x' * 10**6)",
+    expect: ["SandboxExceptionError", "SandboxOutputError"],
+  },
+  {
+    name: "write to /dev/tty",
+    code: "f = open('/dev/tty', 'w')\nfor _ in range(100): f.write('y' * 10**6)",
+    expect: ["SandboxExceptionError", "SandboxOutputError"],
+  },
+  {
+    name: "a raw write of 10 MB to fd 1",
+    code: "import os; os.write(1, b'x' * 10**7)",
+    expect: "SandboxOutputError",
+  },
+  {
+    name: "64 MB to stderr",
+    code: "import os\nfor _ in range(16): os.write(2, b'x' * (4 << 20))\nprint('done')",
+    expect: "ok",
+    output: "done\n",
+  },
+  {
+    name: "open a descriptor the host holds",
+    code: "import os; print(os.read(os.open('/dev/fd/3', os.O_RDONLY), 100))",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "kill the parent",
+    code: "import os; os.kill(os.getppid(), 9)",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "raise SIGTERM",
+    code: "import signal; signal.raise_signal(signal.SIGTERM)",
+    expect: ["SandboxExceptionError", "ok"],
+  },
+  {
+    name: "lift a resource limit",
+    code: "import resource; resource.setrlimit(resource.RLIMIT_AS, (-1, -1))",
+    expect: ["SandboxExceptionError", "ok"],
+  },
+  { name: "os.abort", code: "import os; os.abort()", expect: "SandboxExceptionError" },
+  {
+    name: "segfault on purpose",
+    code: "import faulthandler; faulthandler._sigsegv()",
+    expect: "SandboxExceptionError",
+  },
+  {
+    name: "a C stack overflow",
+    code: "import sys; sys.setrecursionlimit(10**6)\ndef f(n): return f(n + 1)\nf(0)",
+    expect: ["SandboxExceptionError", "SandboxMemoryError", "SandboxTimeoutError"],
+  },
+  {
+    name: "a growing dict",
+    code: "d = {}\ni = 0\nwhile True:\n    d[i] = str(i) * 100\n    i += 1",
+    expect: ["SandboxMemoryError", "SandboxTimeoutError"],
+  },
+  {
+    name: "a 200 MB file in memory",
+    code: "open('/big', 'wb').write(b'0' * (200 * 1024**2))",
+    expect: ["SandboxExceptionError", "SandboxMemoryError"],
+  },
+  {
+    name: "DNS lookup",
+    code: "import socket; print(socket.getaddrinfo('example.com', 80))",
+    // Pyodide: Emscripten's resolver makes up an address; nothing leaves the process.
+    expect: ["SandboxExceptionError", "ok"],
+    mustNotContain: ["93.184.", "2606:"],
+  },
+  {
+    name: "http.client",
+    code:
+      "import http.client; c = http.client.HTTPConnection('127.0.0.1', 1, timeout=1); c.request('GET', '/')",
+    expect: ["SandboxExceptionError", "SandboxTimeoutError"],
+  },
+  // Results the host must turn into an error for the model, not a crash.
+  {
+    name: "result with a tuple key",
+    code: "result = {(1, 2): 3}",
+    expect: "SandboxExceptionError",
+    message: /^TypeError: keys must be str.*while rendering result as JSON/,
+  },
+  {
+    name: "result that contains itself",
+    code: "x = [1]\nx.append(x)\nresult = x",
+    expect: "SandboxExceptionError",
+    message:
+      /Circular reference detected[\s\S]*while rendering result as JSON|while rendering result as JSON[\s\S]*Circular/,
+  },
+  {
+    name: "result a 5000-digit int",
+    code: "result = 10**5000",
+    expect: "SandboxExceptionError",
+    message: /Exceeds the limit .*while rendering result as JSON/,
+  },
+  {
+    name: "result whose repr raises",
+    code: "class A:\n    def __repr__(self): raise RuntimeError('bad repr')\nresult = [A()]",
+    expect: "SandboxExceptionError",
+    message: /bad repr/,
+  },
+  {
+    name: "result nested 100 000 deep",
+    code: "x = []\nfor _ in range(100000): x = [x]\nresult = x",
+    expect: "SandboxExceptionError",
+    message: /RecursionError|recursion|call stack/,
+  },
+  {
+    name: "print a 5000-digit int",
+    code: "print(10**5000)",
+    expect: "SandboxExceptionError",
+    message: /ValueError/,
+  },
+  {
+    name: "parser nesting bomb",
+    code: "compile('(' * 10**6, 'x', 'eval')",
+    expect: ["SandboxSyntaxError", "SandboxExceptionError", "SandboxMemoryError"],
+  },
+  {
+    name: "sys.stdout replaced",
+    code: "import sys; sys.stdout = None; print(1)",
+    expect: ["ok", "SandboxExceptionError"],
+  },
+  {
+    name: "an exception with a 1 MB message",
+    code: "raise ValueError('y' * 10**6)",
+    expect: "SandboxExceptionError",
+    message: /^ValueError: y+\.\.\. \(\d+ more characters\)/,
+  },
+  {
+    name: "a syntax error on a 1 MB line",
+    code: "x = 1 +" + " 1 +".repeat(250_000) + " )",
+    expect: "SandboxSyntaxError",
+    message: /more characters/,
   },
 ];

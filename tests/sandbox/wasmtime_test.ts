@@ -141,6 +141,14 @@ Deno.test({
     });
     assertEquals(forced.code, 2);
     assertMatch(forced.stderr, /RLM_WASI_ENGINE=wasmtime, but there is no wasmtime executable/);
+    // With --no-cache, the compiled module lives in a temp folder that is gone after the run.
+    const tmp = `${dir.path}/tmp`;
+    await Deno.mkdir(tmp);
+    const noCache = await runCli([...args.slice(0, -2), "--no-cache"], {
+      env: { PATH: path, TMPDIR: tmp },
+    });
+    assertEquals([noCache.code, noCache.stdout], [0, "ABC\n"], noCache.stderr);
+    assertEquals([...Deno.readDirSync(tmp)].map((e) => e.name), []);
     const bad = await runCli(args, { env: { PATH: path, RLM_WASI_ENGINE: "v8" } });
     assertEquals(bad.code, 2);
     assertMatch(bad.stderr, /Invalid RLM_WASI_ENGINE "v8"/);

@@ -27,11 +27,13 @@ async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
     const read = createVars(vars, "eval");
     const names = op.args.inputs ?? read.names();
     const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
-    const zip = env("python_stdlib");
+    // No stdlib: a python.wasm with its standard library packed inside.
+    const zip = Deno.env.get("python_stdlib") || undefined;
     const response = await runWasiPython(
       await WebAssembly.compile(Deno.readFileSync(env("python_wasm"))),
-      Deno.readFileSync(zip),
-      zip.slice(zip.lastIndexOf("/") + 34),
+      zip
+        ? { name: zip.slice(zip.lastIndexOf("/") + 34), bytes: Deno.readFileSync(zip) }
+        : undefined,
       {
         code: op.args.code,
         vars: values,

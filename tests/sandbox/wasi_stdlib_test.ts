@@ -1,0 +1,49 @@
+/**
+ * `--wasm-python` with or without a `lib/python3XY.zip` beside it: without one, python.wasm must
+ * carry its standard library inside (like vmware-labs' python-3.12.0.wasm); ours does not, so it
+ * must fail with one clear line, on both engines, and work again once the zip is beside it.
+ *
+ * @module
+ */
+import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
+import { createWasiSandbox, findWasiStdlib } from "../../src/sandbox/wasi_sandbox.ts";
+import { SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
+import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
+
+const wasm = wasmPythonPath();
+const standIn = wasmtimeStandIn();
+const limits = { timeoutMs: 20_000, memoryMb: 256, maxOutputBytes: 1 << 16 };
+const engines = [
+  { engine: "shim" as const, skip: wasm ? undefined : "no python.wasm" },
+  { engine: "wasmtime" as const, skip: wasm ? standIn.why : "no python.wasm" },
+];
+
+for (const { engine, skip } of engines) {
+  Deno.test({
+    name: `${engine}: a python.wasm without a stdlib zip is accepted, and fails in one clear line${
+      skip ? ` (skipped: ${skip})` : ""
+    }`,
+    ignore: skip !== undefined,
+    async fn() {
+      await using dir = await tempDir();
+      const alone = `${dir.path}/python.wasm`;
+      await Deno.copyFile(wasm!, alone);
+      const options = { engine, path: standIn.dir, cacheDir: `${dir.path}/cache` };
+      const bare = await createWasiSandbox(alone, limits, options);
+      const e = await assertRejects(() => bare.run("print(1)", {}), SandboxRuntimeError);
+      assertMatch(e.message, /^python\.wasm cannot start: Python found no standard library/);
+      assertEquals(e.message.includes("\n"), false);
+      await Deno.mkdir(`${dir.path}/lib`);
+      const zip = (await findWasiStdlib(wasm!))!;
+      await Deno.copyFile(zip, `${dir.path}/lib/${zip.slice(zip.lastIndexOf("/") + 1)}`);
+      const whole = await createWasiSandbox(alone, limits, options);
+      assertEquals(await whole.run("import json; print(json.dumps([1]))", {}), "[1]\n");
+    },
+  });
+}
+
+/** A temp folder removed with `await using`. */
+async function tempDir() {
+  const path = await Deno.makeTempDir({ prefix: "rlm-wasi-stdlib-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
