@@ -68,7 +68,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     wasiPython: sandbox && options.eval.wasmPython
       ? {
         wasm: options.eval.wasmPython,
-        stdlib: (await findWasiStdlib(options.eval.wasmPython)) as string,
+        stdlib: await findWasiStdlib(options.eval.wasmPython),
         limits: options.eval.limits,
       }
       : undefined,

@@ -27,7 +27,7 @@ export interface CreateExecutorOptions {
   /** The sandbox for `eval`. */
   ports?: OpPorts;
   /** A WASI python.wasm, its stdlib and the eval limits: the nix executor runs eval in Nix. */
-  wasiPython?: { wasm: string; stdlib: string; limits: SandboxLimits };
+  wasiPython?: { wasm: string; stdlib?: string; limits: SandboxLimits };
 }
 
 /** Create the executor called `name`; an unknown name is a `UsageError`. */

@@ -54,6 +54,9 @@ export async function runChild(
   options: RunChildOptions = {},
 ): Promise<string> {
   const { signal } = options;
+  // A run cancelled before the child exists (e.g. while a snapshot was being built) must not
+  // start one: a listener added to a signal that already fired is never called.
+  if (signal?.aborted) throw signal.reason ?? new Error("Cancelled");
   const child = new Deno.Command(command.program, {
     args: command.args,
     stdin: "piped",

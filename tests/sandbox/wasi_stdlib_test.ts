@@ -9,6 +9,8 @@ import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { createWasiSandbox, findWasiStdlib } from "../../src/sandbox/wasi_sandbox.ts";
 import { SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
 import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
+import { runCli } from "../_cli.ts";
+import { firstReason, needNix, skipUnless } from "../_tools.ts";
 
 const wasm = wasmPythonPath();
 const standIn = wasmtimeStandIn();
@@ -41,6 +43,34 @@ for (const { engine, skip } of engines) {
     },
   });
 }
+
+Deno.test({
+  ...skipUnless(
+    "nix executor: eval through a python.wasm without a stdlib zip builds it without one, and a wasm that cannot start is exit 1 in one line",
+    firstReason(wasm ? undefined : "no python.wasm", await needNix()),
+  ),
+  async fn() {
+    await using dir = await tempDir();
+    const alone = `${dir.path}/python.wasm`;
+    await Deno.copyFile(wasm!, alone);
+    await Deno.writeTextFile(`${dir.path}/c.txt`, `${dir.path}\n`);
+    await Deno.writeTextFile(
+      `${dir.path}/plan.json`,
+      JSON.stringify({ operations: [{ op: "eval", args: { code: "print(1 + 2)" } }] }),
+    );
+    const args = ["exec", `${dir.path}/plan.json`, "-c", `${dir.path}/c.txt`, "--executor", "nix"];
+    const cache = ["--cache-dir", `${dir.path}/cache`, "--wasm-python", alone];
+    const bare = await runCli([...args, ...cache]);
+    assertEquals(bare.code, 1, bare.stderr);
+    assertMatch(bare.stderr, /python\.wasm cannot start: Python found no standard library/);
+    assertEquals(bare.stderr.trim().split("\n").length, 1, bare.stderr);
+    await Deno.mkdir(`${dir.path}/lib`);
+    const zip = (await findWasiStdlib(wasm!))!;
+    await Deno.copyFile(zip, `${dir.path}/lib/${zip.slice(zip.lastIndexOf("/") + 1)}`);
+    const whole = await runCli([...args, ...cache]);
+    assertEquals([whole.code, whole.stdout], [0, "3\n"], whole.stderr);
+  },
+});
 
 /** A temp folder removed with `await using`. */
 async function tempDir() {

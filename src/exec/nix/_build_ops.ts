@@ -66,7 +66,9 @@ export async function buildOps(
       ? `${V8_FLAGS},--wasm-max-mem-pages=${Math.floor(evalLimits.memoryMb * 16)}`
       : V8_FLAGS;
     const evalAttrs = isEval
-      ? `python_wasm = pythonWasm; python_stdlib = pythonStdlib; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
+      ? `python_wasm = pythonWasm; python_stdlib = ${
+        paths.python?.stdlib ? "pythonStdlib" : '""'
+      }; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
       : "";
     return {
       name,
@@ -86,7 +88,11 @@ export async function buildOps(
   deno = builtins.storePath ${nixString(paths.deno)};
   builderJs = builtins.storePath ${nixString(paths.builder)};
   ${paths.python ? `pythonWasm = builtins.storePath ${nixString(paths.python.wasm)};` : ""}
-  ${paths.python ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};` : ""}
+  ${
+    paths.python?.stdlib
+      ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};`
+      : ""
+  }
   ${paths.python ? `evalBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
 in`;
   return await realiseBatch(derivations, {

@@ -14,10 +14,11 @@ export interface BuilderPaths {
   /** The op builder (every op but eval), a bundle of `builder_main.ts`. */
   builder: string;
   /**
-   * The WASI python.wasm, its stdlib zip and the eval builder (a bundle of
-   * `eval_builder_main.ts`), when eval runs as a derivation.
+   * The WASI python.wasm, its stdlib zip (none for a python.wasm with its standard library
+   * packed inside) and the eval builder (a bundle of `eval_builder_main.ts`), when eval runs as
+   * a derivation.
    */
-  python?: { wasm: string; stdlib: string; builder: string };
+  python?: { wasm: string; stdlib?: string; builder: string };
   /** A build hook that declines at once (see `declineHook`). */
   hook: string;
 }
@@ -27,7 +28,7 @@ const SRC = fileURLToPath(new URL("../../", import.meta.url));
 /** Check Nix is there, new enough, and its store writable; add Deno and the builder. */
 export async function setupBuilder(
   stateDir: string,
-  wasiPython?: { wasm: string; stdlib: string },
+  wasiPython?: { wasm: string; stdlib?: string },
 ): Promise<BuilderPaths> {
   await Deno.mkdir(stateDir, { recursive: true });
   await checkNix(stateDir);
@@ -43,7 +44,7 @@ export async function setupBuilder(
   const fingerprint = await sourceFingerprint();
   const builder = await addBundle(stateDir, "builder_main.ts", "rlm-builder.js", fingerprint);
   if (!wasiPython) return { deno, builder, hook };
-  const zipName = wasiPython.stdlib.slice(wasiPython.stdlib.lastIndexOf("/") + 1);
+  const stdlib = wasiPython.stdlib;
   const python = {
     wasm: await addOnce(
       stateDir,
@@ -52,12 +53,12 @@ export async function setupBuilder(
       await fileFingerprint(wasiPython.wasm),
       "python.wasm",
     ),
-    stdlib: await addOnce(
+    stdlib: stdlib === undefined ? undefined : await addOnce(
       stateDir,
       "python-stdlib",
-      wasiPython.stdlib,
-      await fileFingerprint(wasiPython.stdlib),
-      zipName,
+      stdlib,
+      await fileFingerprint(stdlib),
+      stdlib.slice(stdlib.lastIndexOf("/") + 1),
     ),
     builder: await addBundle(
       stateDir,

@@ -12,6 +12,7 @@
 import { env, readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
+import { SandboxRuntimeError } from "../../sandbox/sandbox_errors.ts";
 import { fileQuotaBytes } from "../../sandbox/sandbox_limits.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
@@ -41,14 +42,18 @@ async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
         maxFileBytes: fileQuotaBytes({ memoryMb: Number(env("eval_memory_mb")) }),
       },
     );
-    await writeOutcome(
-      response.ok ? { ok: true, value: response.output } : {
-        ok: false,
-        message: `eval: ${
-          sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) }).message
-        }`,
-      },
-    );
+    if (response.ok) {
+      await writeOutcome({ ok: true, value: response.output });
+      return;
+    }
+    const failure = sandboxFailure(response, { memoryMb: Number(env("eval_memory_mb")) });
+    // A python.wasm that cannot run is not a result of the code: the build fails (exit 1 of
+    // rlm), and nothing is stored that a later run would take for the answer.
+    if (failure instanceof SandboxRuntimeError) {
+      console.error(failure.message);
+      Deno.exit(1);
+    }
+    await writeOutcome({ ok: false, message: `eval: ${failure.message}` });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
     await writeOutcome({ ok: false, message: error.message });

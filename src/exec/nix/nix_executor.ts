@@ -43,7 +43,7 @@ export interface NixExecutorOptions {
    * with python.wasm and its stdlib as store inputs. Without it, `eval` runs in the sandbox
    * outside Nix (Pyodide), cached in `store`.
    */
-  wasiPython?: { wasm: string; stdlib: string; limits: SandboxLimits };
+  wasiPython?: { wasm: string; stdlib?: string; limits: SandboxLimits };
 }
 
 /**
