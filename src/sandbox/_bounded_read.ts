@@ -15,8 +15,9 @@ export async function readBounded(
   try {
     for await (const chunk of stream) {
       if (chunk.length >= keep) {
+        // Something is dropped unless this chunk is all there was and fits exactly.
+        if (chunk.length > keep || tail.length > 0) dropped = true;
         tail = chunk.slice(chunk.length - keep);
-        dropped = true;
         continue;
       }
       const joined = new Uint8Array(Math.min(keep, tail.length + chunk.length));
