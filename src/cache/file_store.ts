@@ -1,5 +1,5 @@
 /**
- * The content-addressed store on the file system (SPEC §3.5): one file per entry under
+ * The content-addressed store on the file system (docs/how-to/cache.md): one file per entry under
  * `<dir>/v1/<namespace>/<2 hex>/<key>`.
  *
  * An entry is a one-line JSON header (`ns` and `key` it was stored under, `kind`, `hash` of the

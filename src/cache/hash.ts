@@ -1,5 +1,5 @@
 /**
- * Content hashes of DSL values and of cache keys (SPEC §3.5).
+ * Content hashes of DSL values and of cache keys (docs/how-to/cache.md).
  *
  * A text hashes as sha256 of `"rlm-text\n"` and its UTF-8 bytes, so a file that is valid
  * UTF-8 can be hashed as it streams from disk; a list hashes over its items' hashes.

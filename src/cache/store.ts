@@ -1,5 +1,5 @@
 /**
- * The result store: content-addressed values under cache keys (SPEC §3.5).
+ * The result store: content-addressed values under cache keys (docs/how-to/cache.md).
  *
  * @module
  */

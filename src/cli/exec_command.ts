@@ -1,5 +1,5 @@
 /**
- * `rlm exec PLAN.json [-c FILE]...`: run a DSL plan without the root model (SPEC §4).
+ * `rlm exec PLAN.json [-c FILE]...`: run a DSL plan without the root model (docs/reference/cli.md).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `rlm run -q QUERY [-c FILE]...`: answer a question about the context (SPEC §2).
+ * `rlm run -q QUERY [-c FILE]...`: answer a question about the context (docs/reference/cli.md).
  *
  * @module
  */

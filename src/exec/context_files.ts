@@ -1,5 +1,5 @@
 /**
- * Read the context files of a run (SPEC §3.1): one file is `context`; several are joined into
+ * Read the context files of a run (docs/reference/protocol.md): one file is `context`; several are joined into
  * `context`, each after a `=== FILE name ===` line, and each is also `file_0`, `file_1`, ...
  *
  * A regular file is not read here: it is bound as a text read on demand (`fileTextBinding`),
@@ -39,7 +39,7 @@ interface LoadedFile {
 }
 
 /**
- * Bind the files at `paths` (stdin when empty; `-` is stdin) as SPEC §3.1 says.
+ * Bind the files at `paths` (stdin when empty; `-` is stdin) as docs/reference/protocol.md says.
  * A missing, unreadable or directory path is a `UsageError` naming it.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The executor contract: where pure ops run and how their results are cached (SPEC §5).
+ * The executor contract: where pure ops run and how their results are cached (docs/explanation/nix-executor.md).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The cache key of a pure op (SPEC §3.5): sha256 of a canonical JSON of the format version,
+ * The cache key of a pure op (docs/how-to/cache.md): sha256 of a canonical JSON of the format version,
  * the op, its literal args and the content hashes of its input values.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The model port: one chat completion, whatever the provider (SPEC §2, §3.5).
+ * The model port: one chat completion, whatever the provider (docs/reference/cli.md, docs/how-to/cache.md).
  *
  * @module
  */

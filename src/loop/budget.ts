@@ -1,5 +1,5 @@
 /**
- * Run budgets over the whole call tree (SPEC §3.6): cost, number of model calls, wall time.
+ * Run budgets over the whole call tree (docs/how-to/budgets.md): cost, number of model calls, wall time.
  *
  * @module
  */

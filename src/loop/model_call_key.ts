@@ -1,5 +1,5 @@
 /**
- * The cache key of a model call (SPEC §3.5): the hash of `{endpoint, model, messages, sampling
+ * The cache key of a model call (docs/how-to/cache.md): the hash of `{endpoint, model, messages, sampling
  * params}`, where the endpoint is the base URL the request goes to. The same model name at two
  * endpoints (a local server and a hosted one, two `--base-url`s) are two different models.
  *

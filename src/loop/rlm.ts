@@ -38,7 +38,7 @@ export interface RlmOptions {
   baseUrl?: string;
   /** A model port to use instead of the OpenAI client (tests, other providers). */
   modelPort?: ModelPort;
-  /** Sub-call depth (SPEC §3.4); default 1. */
+  /** Sub-call depth (docs/reference/protocol.md); default 1. */
   maxDepth?: number;
   /**
    * Explore steps per call; default 20. A call makes at most `maxExplore + maxCommits + 4` model

@@ -1,5 +1,5 @@
 /**
- * The RLM loop (SPEC §3.2): the model explores with single ops, commits plans, and answers.
+ * The RLM loop (docs/reference/protocol.md): the model explores with single ops, commits plans, and answers.
  * The root never sees the context: only variable names, kinds, sizes and result previews.
  *
  * Every call is bounded by the loop's shape: at most `maxTurns()` protocol turns (one model
@@ -175,7 +175,7 @@ export async function runRlm(
 }
 
 /**
- * Sub-calls made by `parent` (SPEC §3.4): with one level left, a direct model call with the
+ * Sub-calls made by `parent` (docs/reference/protocol.md): with one level left, a direct model call with the
  * context inline; with more, a recursive RLM that speaks the protocol itself.
  */
 export function createSubCallPort(

@@ -8,7 +8,7 @@ import type { OpImpl } from "./types.ts";
 
 /**
  * Ask a sub-model `query` about the text in variable `context`; the answer is text. How the
- * sub-call runs (a direct call, or a recursive RLM) depends on `--max-depth` (SPEC §3.4).
+ * sub-call runs (a direct call, or a recursive RLM) depends on `--max-depth` (docs/reference/protocol.md).
  *
  * @example `{"op": "rlm_call", "args": {"query": "Which service fails first?", "context": "errors"}}`
  */

@@ -36,7 +36,7 @@ export interface SubCallMeta {
   of?: number;
 }
 
-/** A model sub-call: answer `query` about `context` (SPEC §3.4). */
+/** A model sub-call: answer `query` about `context` (docs/reference/protocol.md). */
 export interface SubCallPort {
   call(
     query: string,
@@ -45,7 +45,7 @@ export interface SubCallPort {
   ): Promise<string>;
 }
 
-/** The Python sandbox (SPEC §6): runs code with named variables, returns stdout or `result`. */
+/** The Python sandbox (docs/explanation/sandbox.md): runs code with named variables, returns stdout or `result`. */
 export interface SandboxPort {
   /** Identity of the runtime (e.g. `pyodide@314.0.7`, `wasi:<sha256 of python.wasm>`); part of cache keys. */
   readonly identity: string;

@@ -12,7 +12,7 @@ export class UsageError extends Error {
   }
 }
 
-/** A run budget ran out (SPEC §3.6): exit code 3. `partial` is the best answer, if any. */
+/** A run budget ran out (docs/how-to/budgets.md): exit code 3. `partial` is the best answer, if any. */
 export class BudgetExceededError extends Error {
   /** Which budget: `cost`, `llm_calls`, `timeout`, or `turns` (the root never gave a final answer). */
   readonly budget: "cost" | "llm_calls" | "timeout" | "turns";

@@ -1,5 +1,5 @@
 /**
- * The operations of the DSL and the schema of each one's arguments (SPEC §3.3).
+ * The operations of the DSL and the schema of each one's arguments (docs/reference/ops.md).
  *
  * Args named `input`, `inputs` and `context` name variables; every other arg is a literal.
  *
@@ -87,7 +87,7 @@ export const OP_ARGS = {
 
 /** The name of an op. */
 export type OpName = keyof typeof OP_ARGS;
-/** All op names, in the order of SPEC §3.3. */
+/** All op names, in the order of docs/reference/ops.md. */
 export const OP_NAMES = Object.keys(OP_ARGS) as OpName[];
 /** The validated args of op `K` (variable args still hold names). */
 export type OpArgs<K extends OpName> = z.output<(typeof OP_ARGS)[K]>;

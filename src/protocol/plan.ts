@@ -1,5 +1,5 @@
 /**
- * Plans: a commit step without `mode` (SPEC §4), as read by `rlm exec`.
+ * Plans: a commit step without `mode` (docs/reference/cli.md), as read by `rlm exec`.
  *
  * @module
  */

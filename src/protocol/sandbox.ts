@@ -1,5 +1,5 @@
 /**
- * Messages between the host and a sandbox child process (SPEC §6).
+ * Messages between the host and a sandbox child process (docs/explanation/sandbox.md).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The steps a model replies with (SPEC §3.2): explore, commit and final.
+ * The steps a model replies with (docs/reference/protocol.md): explore, commit and final.
  *
  * @module
  */

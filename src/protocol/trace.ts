@@ -1,5 +1,5 @@
 /**
- * The execution trace (SPEC §7): the call tree of a run, written as JSON with a `version`.
+ * The execution trace (docs/reference/trace.md): the call tree of a run, written as JSON with a `version`.
  *
  * @module
  */

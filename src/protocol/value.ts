@@ -1,5 +1,5 @@
 /**
- * Values of the DSL: a value is text (a string) or a list of strings (SPEC §3.1).
+ * Values of the DSL: a value is text (a string) or a list of strings (docs/reference/protocol.md).
  *
  * @module
  */

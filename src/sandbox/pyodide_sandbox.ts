@@ -1,5 +1,5 @@
 /**
- * The default sandbox (SPEC §6): Pyodide (CPython compiled to WebAssembly) from `npm:pyodide`,
+ * The default sandbox (docs/explanation/sandbox.md): Pyodide (CPython compiled to WebAssembly) from `npm:pyodide`,
  * one fresh child process per evaluation, allowed to read only the Pyodide package; its memory
  * snapshot arrives on stdin; killed with SIGKILL at the time limit; memory capped by V8 and by
  * the OS.

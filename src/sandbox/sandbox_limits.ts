@@ -1,5 +1,5 @@
 /**
- * The limits of one evaluation (SPEC §6): wall time, memory, output size.
+ * The limits of one evaluation (docs/explanation/sandbox.md): wall time, memory, output size.
  *
  * @module
  */

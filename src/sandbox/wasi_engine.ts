@@ -1,5 +1,5 @@
 /**
- * Which engine runs a WASI `python.wasm` (SPEC §6): `wasmtime` when it is on PATH, else Deno's
+ * Which engine runs a WASI `python.wasm` (docs/explanation/sandbox.md): `wasmtime` when it is on PATH, else Deno's
  * own WebAssembly engine with a WASI shim. `RLM_WASI_ENGINE` forces one.
  *
  * @module

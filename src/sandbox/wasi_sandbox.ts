@@ -1,5 +1,5 @@
 /**
- * The pinned-interpreter sandbox (SPEC §6, `--wasm-python PATH`): a WASI `python.wasm`, run by
+ * The pinned-interpreter sandbox (docs/explanation/sandbox.md, `--wasm-python PATH`): a WASI `python.wasm`, run by
  * `wasmtime` when it is on PATH (see `wasmtime_sandbox.ts`), else in Deno's own WebAssembly
  * engine with an in-memory file system (the standard library and the request only), one killable
  * child process per evaluation, allowed to read only python.wasm and its standard library.

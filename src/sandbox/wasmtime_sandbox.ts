@@ -1,5 +1,5 @@
 /**
- * A WASI `python.wasm` run by the `wasmtime` CLI (SPEC §6: "under wasmtime when it is on PATH"):
+ * A WASI `python.wasm` run by the `wasmtime` CLI (docs/explanation/sandbox.md: "under wasmtime when it is on PATH"):
  * one `wasmtime run` process per evaluation, with fuel (a CPU budget) and a linear-memory cap,
  * no environment but the interpreter's two paths, a fresh temp folder holding only a copy of the
  * standard library as its only file system, the request on stdin, and a SIGKILL at the

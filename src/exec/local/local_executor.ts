@@ -1,5 +1,5 @@
 /**
- * The `local` executor (SPEC §5): pure ops run in-process; results go to the file cache.
+ * The `local` executor (docs/explanation/nix-executor.md): pure ops run in-process; results go to the file cache.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The `nix` executor (SPEC §5): every pure op is a Nix derivation whose inputs are store paths
+ * The `nix` executor (docs/explanation/nix-executor.md): every pure op is a Nix derivation whose inputs are store paths
  * of its input values and whose builder runs the same op code as the local executor; the Nix
  * store is the cache. A graph of ops (`Executor.graph`: a chain takes its upstream op's
  * derivation as input) is one Nix expression realised in one round, so Nix orders the chain and

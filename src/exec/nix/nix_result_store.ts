@@ -1,5 +1,5 @@
 /**
- * Results kept in the Nix store (SPEC §5): with `--executor nix`, model responses (and `eval`
+ * Results kept in the Nix store (docs/explanation/nix-executor.md): with `--executor nix`, model responses (and `eval`
  * results) are added to the store as `rlm-<namespace>-<cache key>`, indexed in the cache dir and
  * rooted there, so `nix-collect-garbage` keeps them until `rlm cache gc` or `clear` drops the
  * roots. Because the key is in the store path's name, a second cache dir on the same store (or a
