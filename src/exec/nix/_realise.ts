@@ -64,7 +64,7 @@ export async function realiseBatch(
   const groups: number[][] = Array.from({ length: procs }, () => []);
   for (const component of components) {
     const smallest = groups.reduce((m, g) => (g.length < m.length ? g : m));
-    smallest.push(...component);
+    for (const d of component) smallest.push(d);
   }
   const results: BuildResult[] = new Array(drvs.length);
   await Promise.all(groups.map(async (group) => {

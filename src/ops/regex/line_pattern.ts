@@ -138,7 +138,7 @@ const SLOW = 20_000;
  */
 export function matchingLineRanges(text: string, p: LinePattern): [number, number][] {
   const ranges: [number, number][] = [];
-  for (const block of rangeBlocks(text, p)) ranges.push(...block);
+  for (const block of rangeBlocks(text, p)) for (const r of block) ranges.push(r);
   return ranges;
 }
 
