@@ -11,6 +11,23 @@ import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scrip
 
 const CHROMIUM = which("chromium") ?? "/usr/bin/chromium";
 const noChromium = needTools(["chromium"], "apt-get install chromium");
+
+/** Debian's Chromium, headless, with the flags that keep it off the closed network. */
+function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
 const EVIL = "</script><img src=x onerror=\"document.title='pwned'\">";
 const SECRET = "sk-test-secret-do-not-leak";
 
@@ -135,19 +152,7 @@ Deno.test({
         ),
       );
 
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const requests: string[] = [];
@@ -239,18 +244,7 @@ Deno.test({
       },
     });
     const dir = await Deno.makeTempDir();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       await Deno.writeTextFile(`${dir}/big.html`, renderTraceHtml(trace));
       const page = await browser.newPage();
@@ -367,19 +361,7 @@ Deno.test({
   ),
   async fn() {
     const dir = await Deno.makeTempDir();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       await Deno.writeTextFile(`${dir}/deep.html`, renderTraceHtml(deepTrace(20_000)));
       const page = await browser.newPage();
