@@ -7,7 +7,7 @@
  * exit code and one line on stderr. No test asserts a wall time; a run that does not end is
  * killed after a safety limit and fails its test.
  */
-import { rlmArgv } from "../bench/_rlm.ts";
+import { runCli as runRlm } from "./_cli.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import {
   isRootRequest,
@@ -16,6 +16,7 @@ import {
   type ScriptedReply,
   startScriptedServer,
 } from "./fixtures/scripted_server.ts";
+import { tempDir } from "./_temp_dir.ts";
 
 /** How many model requests one call may make: explores + commits + 3 spare turns + 1 final. */
 const callBound = (explore: number, commits: number) => explore + commits + 3 + 1;
@@ -30,26 +31,11 @@ interface Run {
 }
 
 async function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const [cmd, ...rest] = await rlmArgv(args);
-  const child = new Deno.Command(cmd, {
-    args: rest,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "0", RLM_RETRY_BASE_MS: "1", ...env },
-  }).spawn();
-  let killed = false;
-  const safety = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, SAFETY_MS);
-  const out = await child.output();
-  clearTimeout(safety);
-  return {
-    code: killed ? "killed" : out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+  const run = await runRlm(args, {
+    env: { RLM_RETRY_BASE_MS: "1", ...env },
+    killAfterMs: SAFETY_MS,
+  });
+  return { ...run, code: run.killed ? "killed" : run.code };
 }
 
 /** The run's stderr is exactly one line, `rlm: ...`, with no stack trace. */
@@ -62,15 +48,10 @@ function assertOneLine(run: Run, pattern: RegExp) {
 }
 
 async function withContext(fn: (path: string) => Promise<void>) {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-stubborn-");
   const path = `${dir.path}/ctx.txt`;
   await Deno.writeTextFile(path, "alpha\nbeta\ngamma\n");
   await fn(path);
-}
-
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "rlm-stubborn-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
 
 const EXPLORE = '{"mode":"explore","operation":{"op":"count","args":{"input":"context"}}}';
@@ -326,7 +307,7 @@ Deno.test("a provider failure inside a sub-call ends the run with exit 1; the mo
 });
 
 Deno.test("a context file that changes between two steps ends the run with exit 1", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-stubborn-");
   const path = `${dir.path}/ctx.txt`;
   await Deno.writeTextFile(path, "alpha\nbeta\ngamma\n".repeat(1000));
   await using server = startScriptedServer({

@@ -18,6 +18,7 @@
 import { assertEquals } from "../_assert.ts";
 import { runCli } from "../_cli.ts";
 import { observe, realTextFiles, writeAdversarialFiles } from "./_corpus.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const C_UTF8 = { LC_ALL: "C.UTF-8" };
 
@@ -84,18 +85,13 @@ async function compare(paths: Map<string, string>, dir: string): Promise<string[
   return found;
 }
 
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "rlm-coreutils-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
 const skipped = haveTools ? "" : " (skipped: GNU grep and wc are not both installed)";
 
 Deno.test({
   name: `count agrees with grep -c and wc on generated adversarial files${skipped}`,
   ignore: !haveTools,
   async fn() {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-coreutils-");
     const found = await compare(await writeAdversarialFiles(dir.path), dir.path);
     assertEquals(found, [], `${found.length} silent mismatches`);
   },
@@ -105,7 +101,7 @@ Deno.test({
   name: `count agrees with grep -c and wc on real text files of this machine${skipped}`,
   ignore: !haveTools,
   async fn() {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-coreutils-");
     const files = await realTextFiles(100);
     const found = await compare(new Map(files.map((f) => [f, f])), dir.path);
     console.log(`${files.length} files, ${found.length} silent mismatches`);
@@ -114,7 +110,7 @@ Deno.test({
 });
 
 Deno.test("rlm exec, the real CLI, prints the counts the suites compare", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-coreutils-");
   const paths = await writeAdversarialFiles(dir.path);
   const plan = `${dir.path}/plan.json`;
   const modes = ["lines", "chars", "words"];

@@ -23,6 +23,7 @@ import { runPlan } from "../../src/exec/run_plan.ts";
 import { OpError } from "../../src/ops/op_error.ts";
 import type { Binding } from "../../src/protocol/value.ts";
 import { assertEquals } from "../_assert.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 /** Patterns that ERE and Python read the same way, line by line. */
 const PATTERNS = [
@@ -155,7 +156,7 @@ Deno.test({
     : "grep and count agree with GNU grep (skipped: GNU grep is not on PATH)",
   ignore: !hasGrep,
   async fn() {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-grep-diff-");
     const files = await realFiles();
     for (const [name, bytes] of Object.entries(adversarialTexts())) {
       const path = `${dir.path}/${name}`;
@@ -207,8 +208,3 @@ Deno.test({
     assertEquals(mismatches.slice(0, 20), [], `${mismatches.length} silent mismatches`);
   },
 });
-
-async function tempDir(): Promise<AsyncDisposable & { path: string }> {
-  const path = await Deno.makeTempDir({ prefix: "rlm-grep-diff-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}

@@ -10,6 +10,7 @@
 import { assertEquals } from "../_assert.ts";
 import { observe, type Observed, realTextFiles, sha, writeAdversarialFiles } from "./_corpus.ts";
 import { hasPython, type PythonView, pythonViews } from "./_python_oracle.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const EXPECTATIONS = new URL("./python_expectations.json", import.meta.url);
 const python = await hasPython();
@@ -33,7 +34,7 @@ function mismatches(what: string, ours: Observed, py: PythonView): string[] {
 }
 
 Deno.test("ops agree with Python on generated adversarial files (shipped expectations)", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-diff-");
   const paths = await writeAdversarialFiles(dir.path);
   const byName: Record<string, PythonView> = JSON.parse(await Deno.readTextFile(EXPECTATIONS));
   if (Deno.env.get("RLM_UPDATE_EXPECTATIONS") === "1") {
@@ -62,11 +63,6 @@ Deno.test({
     assertEquals(found, [], `${found.length} silent mismatches over ${files.length} files`);
   },
 });
-
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "rlm-diff-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
 
 // A guard against an empty expectations file making the first test vacuous.
 Deno.test("the shipped Python expectations cover every adversarial file", async () => {

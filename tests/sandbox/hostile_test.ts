@@ -9,6 +9,7 @@ import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { HOST_SECRET, HOSTILE_CASES } from "./hostile_corpus.ts";
 import { testRuntimes } from "./_runtimes.ts";
 import { PROJECT_LOCK } from "../../src/sandbox/_deno_child.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 /** What no message the model sees may contain: the host's paths and JavaScript frames. */
 const HOST_TRACES = /file:\/\/|\.cache\/deno|pyodide\.asm|ext:deno|at async /;
@@ -22,7 +23,7 @@ for (const runtime of testRuntimes()) {
     ignore: runtime.skip !== undefined,
     async fn(t) {
       Deno.env.set("OPENAI_API_KEY", HOST_SECRET);
-      await using dir = await tempDir();
+      await using dir = await tempDir("rlm-hostile-");
       const hostFile = `${dir.path}/secret.txt`;
       await Deno.writeTextFile(hostFile, HOST_SECRET);
       const snapshotDir = `${dir.path}/snapshots`;
@@ -83,10 +84,4 @@ for (const runtime of testRuntimes()) {
       }
     },
   });
-}
-
-/** A temp folder removed with `await using`. */
-async function tempDir() {
-  const path = await Deno.makeTempDir({ prefix: "rlm-hostile-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }

@@ -23,6 +23,7 @@ import { createPyodideSandbox } from "../../src/sandbox/pyodide_sandbox.ts";
 import { SandboxExceptionError, SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
 import { checkSandboxLimits, sandboxLimits } from "../../src/sandbox/sandbox_limits.ts";
 import { SANDBOX_READY } from "../../src/protocol/sandbox.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const LIMITS = { timeoutMs: 10_000, memoryMb: 128, maxOutputBytes: 4096 };
 
@@ -53,7 +54,7 @@ console.log(JSON.stringify(results));
 `;
 
 Deno.test("the child's permissions: read only what it names, every other permission denied", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-walls-");
   const script = `${dir.path}/attack.mjs`;
   await Deno.writeTextFile(script, ATTACKS);
   const args = childArgs(script, [script], 128, []);
@@ -96,7 +97,7 @@ Deno.test("the child's import map is the project's pinned imports, resolved by t
 });
 
 Deno.test("the OS caps the whole child's memory, not only Wasm memory", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-walls-");
   const script = `${dir.path}/grow.mjs`;
   // 100 MB ArrayBuffers, touched: outside V8's heap and outside Wasm memory.
   await Deno.writeTextFile(
@@ -161,7 +162,7 @@ Deno.test("a timeout past setTimeout's 2^31 - 1 ms does not fire at once", async
 });
 
 Deno.test("a truncated snapshot in the cache is rebuilt, not fatal", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-walls-");
   const runner = fromFileUrl(new URL("../../src/sandbox/pyodide_runner.ts", import.meta.url));
   const pyodideDir = dirname(fromFileUrl(import.meta.resolve("pyodide")));
   const source = { runner, pyodideDir, version: "314.0.7", dir: dir.path };
@@ -174,7 +175,7 @@ Deno.test("a truncated snapshot in the cache is rebuilt, not fatal", async () =>
 });
 
 Deno.test("an eval run with --no-cache leaves nothing in $TMPDIR", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("rlm-walls-");
   const tmp = `${dir.path}/tmp`;
   await Deno.mkdir(tmp);
   await Deno.writeTextFile(
@@ -192,10 +193,4 @@ Deno.test("an eval run with --no-cache leaves nothing in $TMPDIR", async () => {
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
-}
-
-/** A temp folder removed with `await using`. */
-async function tempDir() {
-  const path = await Deno.makeTempDir({ prefix: "rlm-walls-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }

@@ -11,6 +11,7 @@ import { SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
 import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
 import { runCli } from "../_cli.ts";
 import { firstReason, needNix, skipUnless } from "../_tools.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const wasm = wasmPythonPath();
 const standIn = wasmtimeStandIn();
@@ -27,7 +28,7 @@ for (const { engine, skip } of engines) {
     }`,
     ignore: skip !== undefined,
     async fn() {
-      await using dir = await tempDir();
+      await using dir = await tempDir("rlm-wasi-stdlib-");
       const alone = `${dir.path}/python.wasm`;
       await Deno.copyFile(wasm!, alone);
       const options = { engine, path: standIn.dir, cacheDir: `${dir.path}/cache` };
@@ -50,7 +51,7 @@ Deno.test({
     firstReason(wasm ? undefined : "no python.wasm", await needNix()),
   ),
   async fn() {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-wasi-stdlib-");
     const alone = `${dir.path}/python.wasm`;
     await Deno.copyFile(wasm!, alone);
     await Deno.writeTextFile(`${dir.path}/c.txt`, `${dir.path}\n`);
@@ -71,9 +72,3 @@ Deno.test({
     assertEquals([whole.code, whole.stdout], [0, "3\n"], whole.stderr);
   },
 });
-
-/** A temp folder removed with `await using`. */
-async function tempDir() {
-  const path = await Deno.makeTempDir({ prefix: "rlm-wasi-stdlib-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}

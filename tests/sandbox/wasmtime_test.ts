@@ -12,6 +12,7 @@ import { createWasiSandbox } from "../../src/sandbox/wasi_sandbox.ts";
 import { runCommand } from "../../src/sandbox/wasmtime_sandbox.ts";
 import { SandboxMemoryError, SandboxTimeoutError } from "../../src/sandbox/sandbox_errors.ts";
 import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const wasm = wasmPythonPath();
 const standIn = wasmtimeStandIn();
@@ -24,7 +25,7 @@ Deno.test({
   }`,
   ignore: skip !== undefined,
   async fn(t) {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-wasmtime-test-");
     const sandbox = await createWasiSandbox(wasm!, limits, {
       engine: "wasmtime",
       path: standIn.dir,
@@ -114,7 +115,7 @@ Deno.test({
   }`,
   ignore: skip !== undefined,
   async fn() {
-    await using dir = await tempDir();
+    await using dir = await tempDir("rlm-wasmtime-test-");
     const plan = `${dir.path}/plan.json`;
     await Deno.writeTextFile(
       plan,
@@ -154,12 +155,6 @@ Deno.test({
     assertMatch(bad.stderr, /Invalid RLM_WASI_ENGINE "v8"/);
   },
 });
-
-/** A temp folder removed with `await using`. */
-async function tempDir() {
-  const path = await Deno.makeTempDir({ prefix: "rlm-wasmtime-test-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
 
 /** Whether a python.wasm compiled by wasmtime is in `dir`. */
 async function hasCompiledModule(dir: string): Promise<boolean> {
