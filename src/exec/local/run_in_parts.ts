@@ -54,6 +54,8 @@ async function runRanges(
   ranges: [number, number][],
   signal?: AbortSignal,
 ): Promise<Value> {
+  // A listener added to a signal that already fired is never called: start no worker then.
+  if (signal?.aborted) throw signal.reason ?? new Error("Cancelled");
   const workers = ranges.slice(1).map(() =>
     new Worker(new URL("./_parts_worker.ts", import.meta.url), { type: "module" })
   );

@@ -119,3 +119,21 @@ Deno.test("a parts worker answers a failure as a message, not a crash", async ()
     worker.terminate();
   }
 });
+
+Deno.test("a signal that fired before the scan starts rejects with its reason and starts no worker", async () => {
+  await withFile(TEXT, async (context) => {
+    const grep = parseOperation({ op: "grep", args: { input: "context", pattern: "ERROR" } });
+    const controller = new AbortController();
+    controller.abort(new Error("the run's deadline passed"));
+    await assertRejects(
+      async () =>
+        await runInParts(grep, new Map([["context", context]]), {
+          parallel: 3,
+          minPartBytes: 1,
+          signal: controller.signal,
+        }),
+      Error,
+      "the run's deadline passed",
+    );
+  });
+});
