@@ -9,9 +9,9 @@ import {
 } from "./fixtures/scripted_server.ts";
 import type { Executor } from "../src/exec/executor.ts";
 import { maxTurns } from "../src/loop/run_rlm.ts";
-import type { SandboxPort } from "../src/ops/types.ts";
+import type { SandboxPort } from "../src/protocol/ports.ts";
 import { BudgetExceededError, InfrastructureError } from "../src/protocol/errors.ts";
-import { SandboxExceptionError, SandboxRuntimeError } from "../src/sandbox/sandbox_errors.ts";
+import { SandboxExceptionError, SandboxRuntimeError } from "../src/protocol/sandbox_errors.ts";
 
 async function modelFor(url: string) {
   return createOpenAIModel({ baseUrl: url, pricing: await loadPricing(), retryBaseMs: 1 });

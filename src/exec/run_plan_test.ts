@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "../../tests/_assert.ts";
 import { hashValue } from "../cache/hash.ts";
 import { OpError } from "../ops/op_error.ts";
-import type { SubCallPort } from "../ops/types.ts";
+import type { SubCallPort } from "../protocol/ports.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome } from "./executor.ts";
 import { createLocalExecutor } from "./local/local_executor.ts";

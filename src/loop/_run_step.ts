@@ -7,7 +7,7 @@
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { OpError } from "../ops/op_error.ts";
-import type { SandboxPort, SubCallPort } from "../ops/types.ts";
+import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import type { CallRecord, OpRecord, StepRecord } from "../protocol/trace.ts";
 import type { Binding } from "../protocol/value.ts";

@@ -6,7 +6,7 @@
  */
 import { OpError } from "../ops/op_error.ts";
 import { InfrastructureError } from "../protocol/errors.ts";
-import { SandboxError, SandboxRuntimeError } from "../sandbox/sandbox_errors.ts";
+import { SandboxError, SandboxRuntimeError } from "../protocol/sandbox_errors.ts";
 
 /** How deep a chain of causes is followed. */
 const MAX_CAUSES = 32;

@@ -5,7 +5,7 @@ import {
   SandboxExceptionError,
   SandboxRuntimeError,
   SandboxTimeoutError,
-} from "../sandbox/sandbox_errors.ts";
+} from "../protocol/sandbox_errors.ts";
 import { asInfrastructure, isModelMistake } from "./model_mistake.ts";
 
 Deno.test("the model's mistakes are OpError and SandboxError, unless the machinery failed beneath them", () => {

@@ -10,7 +10,7 @@ import { createOpenAIModel } from "../llm/openai_model.ts";
 import type { ModelPort } from "../llm/port.ts";
 import { loadPricing } from "../llm/pricing.ts";
 import { resolveEndpoint } from "../llm/providers.ts";
-import type { SandboxPort, SubCallPort } from "../ops/types.ts";
+import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 import type { CallRecord } from "../protocol/trace.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
 import { Gateway } from "./gateway.ts";

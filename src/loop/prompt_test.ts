@@ -2,7 +2,7 @@ import { hashValue } from "../cache/hash.ts";
 import { createLocalExecutor } from "../exec/local/local_executor.ts";
 import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
-import type { SubCallPort } from "../ops/types.ts";
+import type { SubCallPort } from "../protocol/ports.ts";
 import type { Binding } from "../protocol/value.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { parseStep } from "./parse_step.ts";

@@ -12,7 +12,7 @@ import { createOpenAIModel } from "../llm/openai_model.ts";
 import type { ChatResponse, ModelPort } from "../llm/port.ts";
 import { loadPricing } from "../llm/pricing.ts";
 import { resolveEndpoint } from "../llm/providers.ts";
-import type { SandboxPort } from "../ops/types.ts";
+import type { SandboxPort } from "../protocol/ports.ts";
 import { BudgetExceededError } from "../protocol/errors.ts";
 import { bindingStats } from "./preview.ts";
 import { type CallRecord, type StepRecord, type Trace, TRACE_VERSION } from "../protocol/trace.ts";

@@ -11,7 +11,7 @@ import { hashValue } from "../cache/hash.ts";
 import type { Executor } from "../exec/executor.ts";
 import type { OpEvent } from "../exec/run_plan.ts";
 import { OpError } from "../ops/op_error.ts";
-import type { SandboxPort, SubCallMeta, SubCallPort } from "../ops/types.ts";
+import type { SandboxPort, SubCallMeta, SubCallPort } from "../protocol/ports.ts";
 import { BudgetExceededError } from "../protocol/errors.ts";
 import type { CallRecord, StepRecord } from "../protocol/trace.ts";
 import type { Binding } from "../protocol/value.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Value } from "../protocol/value.ts";
+import { SandboxRuntimeError } from "../protocol/sandbox_errors.ts";
 import { OpError } from "./op_error.ts";
 import type { OpImpl } from "./types.ts";
 
@@ -33,7 +34,7 @@ export const evalCode: OpImpl<"eval"> = async (args, vars, ports) => {
     return await ports.sandbox.run(args.code, values, { signal: ports.signal });
   } catch (error) {
     // A broken sandbox is not the model's fault: let it end the run (exit 1).
-    if (ports.signal?.aborted || (error as Error)?.name === "SandboxRuntimeError") throw error;
+    if (ports.signal?.aborted || error instanceof SandboxRuntimeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new OpError("eval", undefined, message, { cause: error });
   }

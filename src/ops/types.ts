@@ -5,6 +5,7 @@
  */
 import type { OpArgs, OpName } from "../protocol/ops.ts";
 import type { Value } from "../protocol/value.ts";
+import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 
 /** Read access to the variables an op may reference; every accessor throws `OpError` on misuse. */
 export interface Vars {
@@ -24,36 +25,6 @@ export interface Vars {
   items(names: readonly string[], arg: string): string[];
   /** Names of every variable, in binding order. */
   names(): string[];
-}
-
-/** Where a sub-call comes from, for progress and traces. */
-export interface SubCallMeta {
-  /** The op that spawned the call. */
-  op: "rlm_call" | "map" | "combine";
-  /** The item index for `map`, in input order. */
-  index?: number;
-  /** How many items the spawning `map` has. */
-  of?: number;
-}
-
-/** A model sub-call: answer `query` about `context` (docs/reference/protocol.md). */
-export interface SubCallPort {
-  call(
-    query: string,
-    context: string,
-    options: { meta: SubCallMeta; signal?: AbortSignal },
-  ): Promise<string>;
-}
-
-/** The Python sandbox (docs/explanation/sandbox.md): runs code with named variables, returns stdout or `result`. */
-export interface SandboxPort {
-  /** Identity of the runtime (e.g. `pyodide@314.0.7`, `wasi:<sha256 of python.wasm>`); part of cache keys. */
-  readonly identity: string;
-  run(
-    code: string,
-    vars: Record<string, Value>,
-    options?: { signal?: AbortSignal },
-  ): Promise<string>;
 }
 
 /** Effects handed to ops. A missing port makes the ops that need it fail with a clear error. */

@@ -14,7 +14,7 @@ import {
   SandboxOutputError,
   SandboxRuntimeError,
   SandboxTimeoutError,
-} from "./sandbox_errors.ts";
+} from "../protocol/sandbox_errors.ts";
 import { sandboxFailure } from "./sandbox_failure.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { readBounded } from "./_bounded_read.ts";
 import { childArgs, denoCommand } from "./_deno_child.ts";
-import { SandboxRuntimeError } from "./sandbox_errors.ts";
+import { SandboxRuntimeError } from "../protocol/sandbox_errors.ts";
 
 /** A snapshot is about 31 MB; more than this from the builder is a broken builder. */
 const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { SandboxRuntimeError } from "./sandbox_errors.ts";
+import { SandboxRuntimeError } from "../protocol/sandbox_errors.ts";
 
 /** `wasmtime --version`'s first line; a wasmtime that does not run is a `SandboxRuntimeError`. */
 export async function wasmtimeVersion(wasmtime: string): Promise<string> {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SandboxPort } from "../ops/types.ts";
+import type { SandboxPort } from "../protocol/ports.ts";
 import { createPyodideSandbox, PYODIDE_VERSION } from "./pyodide_sandbox.ts";
 import { checkSandboxLimits, type SandboxLimits } from "./sandbox_limits.ts";
 import type { WasiEngineChoice } from "./wasi_engine.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, fromFileUrl } from "./_paths.ts";
-import type { SandboxPort } from "../ops/types.ts";
+import type { SandboxPort } from "../protocol/ports.ts";
 import type { SandboxRequest } from "../protocol/sandbox.ts";
 import { runChild } from "./_child.ts";
 import { childArgs, denoCommand } from "./_deno_child.ts";

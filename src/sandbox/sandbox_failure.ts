@@ -12,7 +12,7 @@ import {
   SandboxOutputError,
   SandboxRuntimeError,
   SandboxSyntaxError,
-} from "./sandbox_errors.ts";
+} from "../protocol/sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
 /** The error for a failed response. */

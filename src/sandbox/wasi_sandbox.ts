@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { SandboxPort } from "../ops/types.ts";
+import type { SandboxPort } from "../protocol/ports.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { runChild } from "./_child.ts";

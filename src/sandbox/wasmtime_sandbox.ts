@@ -18,7 +18,7 @@ import {
   SandboxMemoryError,
   SandboxRuntimeError,
   SandboxTimeoutError,
-} from "./sandbox_errors.ts";
+} from "../protocol/sandbox_errors.ts";
 import type { SandboxLimits } from "./sandbox_limits.ts";
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { SandboxPort } from "../../src/ops/types.ts";
+import type { SandboxPort } from "../../src/protocol/ports.ts";
 import { createPyodideSandbox } from "../../src/sandbox/pyodide_sandbox.ts";
 import type { SandboxLimits } from "../../src/sandbox/sandbox_limits.ts";
 import { createWasiSandbox } from "../../src/sandbox/wasi_sandbox.ts";

@@ -1,5 +1,5 @@
 import { testRuntimes } from "./_runtimes.ts";
-import { SandboxExceptionError, SandboxSyntaxError } from "../../src/sandbox/sandbox_errors.ts";
+import { SandboxExceptionError, SandboxSyntaxError } from "../../src/protocol/sandbox_errors.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { runCli } from "../_cli.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { SandboxExceptionError } from "../../src/sandbox/sandbox_errors.ts";
+import { SandboxExceptionError } from "../../src/protocol/sandbox_errors.ts";
 import { testRuntimes } from "./_runtimes.ts";
 
 // Files of the Pyodide and shim runtimes live in memory, outside the capped Wasm memory: they

@@ -20,7 +20,7 @@ import { longTimeout } from "../../src/sandbox/_long_timeout.ts";
 import { loadSnapshot } from "../../src/sandbox/_pyodide_snapshot.ts";
 import { dirname, fromFileUrl } from "../../src/sandbox/_paths.ts";
 import { createPyodideSandbox } from "../../src/sandbox/pyodide_sandbox.ts";
-import { SandboxExceptionError, SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
+import { SandboxExceptionError, SandboxRuntimeError } from "../../src/protocol/sandbox_errors.ts";
 import { checkSandboxLimits, sandboxLimits } from "../../src/sandbox/sandbox_limits.ts";
 import { SANDBOX_READY } from "../../src/protocol/sandbox.ts";
 import { tempDir } from "../_temp_dir.ts";

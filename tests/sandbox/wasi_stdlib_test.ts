@@ -7,7 +7,7 @@
  */
 import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { createWasiSandbox, findWasiStdlib } from "../../src/sandbox/wasi_sandbox.ts";
-import { SandboxRuntimeError } from "../../src/sandbox/sandbox_errors.ts";
+import { SandboxRuntimeError } from "../../src/protocol/sandbox_errors.ts";
 import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
 import { runCli } from "../_cli.ts";
 import { firstReason, needNix, skipUnless } from "../_tools.ts";

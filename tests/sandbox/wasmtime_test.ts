@@ -10,7 +10,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts"
 import { runCli } from "../_cli.ts";
 import { createWasiSandbox } from "../../src/sandbox/wasi_sandbox.ts";
 import { runCommand } from "../../src/sandbox/wasmtime_sandbox.ts";
-import { SandboxMemoryError, SandboxTimeoutError } from "../../src/sandbox/sandbox_errors.ts";
+import { SandboxMemoryError, SandboxTimeoutError } from "../../src/protocol/sandbox_errors.ts";
 import { wasmPythonPath, wasmtimeStandIn } from "./_runtimes.ts";
 import { tempDir } from "../_temp_dir.ts";
 

@@ -12,7 +12,7 @@
 import { env, readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
-import { SandboxRuntimeError } from "../../sandbox/sandbox_errors.ts";
+import { SandboxRuntimeError } from "../../protocol/sandbox_errors.ts";
 import { fileQuotaBytes } from "../../sandbox/sandbox_limits.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
