@@ -123,8 +123,29 @@ export function needNix(): Promise<string | undefined> {
       "store",
       "ping",
     ]);
-    return failure === undefined
-      ? undefined
-      : `the Nix store cannot be opened (${failure || "nix store ping failed"}); run as root`;
+    if (failure !== undefined) {
+      return `the Nix store cannot be opened (${failure || "nix store ping failed"}); run as root`;
+    }
+    return await buildUsersWhy();
   })();
+}
+
+/**
+ * Why Nix cannot build here for want of its build users (the `build-users-group` it is configured
+ * with does not exist: Debian's nix-bin makes none; tools/test_setup.sh makes them as root), or
+ * undefined.
+ */
+async function buildUsersWhy(): Promise<string | undefined> {
+  const config = await new Deno.Command("nix", {
+    args: ["show-config", "--extra-experimental-features", "nix-command"],
+    stdout: "piped",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  const text = config?.success ? new TextDecoder().decode(config.stdout) : "";
+  const group = /^build-users-group = (.*)$/m.exec(text)?.[1]?.trim();
+  if (!group) return undefined;
+  const groups = await Deno.readTextFile("/etc/group").catch(() => "");
+  const line = groups.split("\n").find((l) => l.startsWith(`${group}:`));
+  if (line !== undefined && line.split(":")[3]) return undefined;
+  return `Nix's build-users-group "${group}" has no users here (tools/test_setup.sh makes them, as root)`;
 }

@@ -65,6 +65,23 @@ if [ "${#apt_need[@]}" -gt 0 ]; then
   fi
 fi
 
+# 1b. Nix's build users. Debian's nix-bin ships no `nixbld` group (nix-setup-systemd makes it), and
+#     root's builds run as those users, so without them every build fails. Made as the Nix
+#     installer makes them: a system group and eight system users with no home and no shell.
+if command -v nix-build >/dev/null 2>&1; then
+  group=$(nix show-config --extra-experimental-features nix-command 2>/dev/null |
+    sed -n 's/^build-users-group = //p')
+  if [ -n "$group" ] && ! getent group "$group" >/dev/null 2>&1 && can_install; then
+    say "creating Nix's build users ($group, ${group}1..8; first run only)"
+    { as_root groupadd --system "$group" &&
+      for i in 1 2 3 4 5 6 7 8; do
+        as_root useradd --system --no-create-home --home-dir /var/empty --shell /usr/sbin/nologin \
+          --gid "$group" --groups "$group" --comment "Nix build user $i" "$group$i" || exit 1
+      done; } >"$logdir/nixbld.log" 2>&1 ||
+      say "creating Nix's build users failed (see $logdir/nixbld.log): the Nix tests are skipped"
+  fi
+fi
+
 # 2. The WASI python.wasm: built once (about 3 minutes), then found in the cache.
 if ! wasm=$(bash tools/build_python_wasm.sh --cached-only 2>/dev/null | tail -1) || [ ! -s "$wasm" ]; then
   if can_install; then
