@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { env, readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
+import { env, readTask, writeNotRun, writeOpError, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
 import { SandboxRuntimeError } from "../../protocol/sandbox_errors.ts";
@@ -53,9 +53,9 @@ async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
       console.error(failure.message);
       Deno.exit(1);
     }
-    await writeOutcome({ ok: false, message: `eval: ${failure.message}` });
+    await writeOutcome({ ok: false, error: { op: "eval", reason: failure.message } });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
-    await writeOutcome({ ok: false, message: error.message });
+    await writeOpError(error);
   }
 }

@@ -8,7 +8,6 @@
  * @module
  */
 import { encodeEntry } from "../../cache/file_store.ts";
-import { OpError } from "../../ops/op_error.ts";
 import type { OpPorts } from "../../ops/types.ts";
 import { hashValue } from "../../cache/hash.ts";
 import type { Operation } from "../../protocol/ops.ts";
@@ -17,7 +16,7 @@ import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts"
 import { createLocalExecutor } from "../local/local_executor.ts";
 import { opKey } from "../op_key.ts";
 import type { ResultStore } from "../../cache/store.ts";
-import { decodeOutcome, type Outcome } from "./_outcome.ts";
+import { decodeOutcome, opErrorOf, type Outcome } from "./_outcome.ts";
 import { nix, tail } from "./_nix_cli.ts";
 import { buildOps, type GraphJob } from "./_build_ops.ts";
 import { setupBuilder } from "./_setup.ts";
@@ -167,15 +166,9 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
 
 function toPure(outcome: Outcome, cached: boolean, start: number): PureOutcome {
   const ms = performance.now() - start;
-  return outcome.ok ? { ok: true, value: outcome.value, cached, ms } : {
-    ok: false,
-    error: new OpError(
-      outcome.message.split(":")[0],
-      undefined,
-      outcome.message.replace(/^[^:]*: /, ""),
-    ),
-    ms,
-  };
+  return outcome.ok
+    ? { ok: true, value: outcome.value, cached, ms }
+    : { ok: false, error: opErrorOf(outcome.error), ms };
 }
 
 /**
