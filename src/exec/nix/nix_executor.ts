@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { encodeEntry } from "../../cache/file_store.ts";
 import type { OpPorts } from "../../ops/types.ts";
 import { hashValue } from "../../cache/hash.ts";
 import type { Operation } from "../../protocol/ops.ts";
@@ -15,19 +14,18 @@ import type { Binding } from "../../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
 import { createLocalExecutor } from "../local/local_executor.ts";
 import { opKey } from "../op_key.ts";
+import { NixIndex } from "../../cache/nix_index.ts";
 import type { ResultStore } from "../../cache/store.ts";
 import { decodeOutcome, opErrorOf, type Outcome } from "./_outcome.ts";
-import { nix, tail } from "./_nix_cli.ts";
 import { buildOps, type GraphJob } from "./_build_ops.ts";
 import { setupBuilder } from "./_setup.ts";
+import { addValues } from "./_store_values.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
 
 /** Options of the Nix executor. */
 export interface NixExecutorOptions {
   /** The cache directory: the index of op results and added values lives in `<cacheDir>/nix`. */
   cacheDir: string;
-  /** Whether to read the index (`--no-cache` still builds in the store, but never reuses). */
-  cache?: boolean;
   /** `eval` runs in the sandbox outside Nix, cached in this store. */
   store?: ResultStore;
   ports?: OpPorts;
@@ -50,10 +48,8 @@ export interface NixExecutorOptions {
  * is not writable.
  */
 export async function createNixExecutor(options: NixExecutorOptions): Promise<Executor> {
-  const state = `${options.cacheDir}/nix`;
-  const paths = await setupBuilder(state, options.wasiPython);
-  const index = new StoreIndex(state);
-  const useCache = options.cache !== false;
+  const index = new NixIndex(options.cacheDir);
+  const paths = await setupBuilder(index.dir, options.wasiPython);
   // Without a WASI python.wasm, eval runs in the (Pyodide) sandbox outside Nix.
   const evalInNix = paths.python !== undefined;
   const runtime = options.ports?.sandbox?.identity ?? "nix";
@@ -63,7 +59,10 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
   const accepts = (op: Operation) => op.op !== "eval" || evalInNix;
   const keyOf = (op: Operation, vars: ReadonlyMap<string, Binding>) =>
     opKey(op, vars, op.op === "eval" ? runtime : "nix");
-  const lookUp = (key: string) => (useCache ? index.readOutcome("op", key) : undefined);
+  const lookUp = async (key: string) => {
+    const path = await index.read("op", key);
+    return path === undefined ? undefined : decodeOutcome(await Deno.readFile(path));
+  };
 
   const runGraph = async (nodes: readonly GraphTask[]): Promise<PureOutcome[]> => {
     const start = performance.now();
@@ -117,7 +116,7 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
     const inputs = new Map<string, Binding>();
     for (const { vars } of jobs) for (const b of vars.values()) inputs.set(b.hash, b);
     const built = await buildOps(jobs, paths, {
-      valuePaths: await index.addValues([...inputs.values()]),
+      valuePaths: await addValues(index, [...inputs.values()]),
       maxJobs,
       evalLimits: options.wasiPython?.limits,
     });
@@ -169,74 +168,4 @@ function toPure(outcome: Outcome, cached: boolean, start: number): PureOutcome {
   return outcome.ok
     ? { ok: true, value: outcome.value, cached, ms }
     : { ok: false, error: opErrorOf(outcome.error), ms };
-}
-
-/**
- * The executor's index in the cache dir: cache key → store path of the result, and value hash →
- * store path of the value, so a cached op needs no Nix call and a context is added once.
- */
-export class StoreIndex {
-  readonly dir: string;
-  constructor(dir: string) {
-    this.dir = dir;
-  }
-
-  #path(ns: string, key: string): string {
-    return `${this.dir}/index/${ns}/${key.slice(0, 2)}/${key}`;
-  }
-
-  /** The store path recorded for `key`, if it is still in the store. */
-  async read(ns: string, key: string): Promise<string | undefined> {
-    const path = (await Deno.readTextFile(this.#path(ns, key)).catch(() => "")).trim();
-    if (!path) return undefined;
-    return (await Deno.stat(path).then(() => true, () => false)) ? path : undefined;
-  }
-
-  /** The outcome stored for `key`, verified. */
-  async readOutcome(ns: string, key: string) {
-    const path = await this.read(ns, key);
-    if (!path) return undefined;
-    return decodeOutcome(await Deno.readFile(path));
-  }
-
-  async write(ns: string, key: string, storePath: string): Promise<void> {
-    const file = this.#path(ns, key);
-    await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    const tmp = `${file}.tmp-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(tmp, storePath);
-    await Deno.rename(tmp, file);
-  }
-
-  /** Store paths of values, adding the ones not there yet in one `nix-store --add`. */
-  async addValues(values: Binding[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const missing: Binding[] = [];
-    for (const b of values) {
-      const p = await this.read("value", b.hash);
-      if (p) found.set(b.hash, p);
-      else missing.push(b);
-    }
-    if (missing.length === 0) return found;
-    const dir = await Deno.makeTempDir({ prefix: "rlm-nix-values-" });
-    try {
-      const files: string[] = [];
-      for (const [k, b] of missing.entries()) {
-        // Same name for every value: the store path then depends on the content alone.
-        await Deno.mkdir(`${dir}/${k}`);
-        const f = `${dir}/${k}/rlm-value`;
-        await Deno.writeFile(f, encodeEntry(b.value));
-        files.push(f);
-      }
-      const r = await nix("nix-store", ["--add", ...files]);
-      if (r.code !== 0) throw new Error(`Cannot add values to the Nix store: ${tail(r.stderr)}`);
-      const added = r.stdout.trim().split("\n");
-      for (const [k, b] of missing.entries()) {
-        found.set(b.hash, added[k]);
-        await this.write("value", b.hash, added[k]);
-      }
-      return found;
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  }
 }
