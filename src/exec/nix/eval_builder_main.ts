@@ -26,7 +26,9 @@ else await runEval(op);
 async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
   try {
     const read = createVars(vars, "eval");
-    const names = op.args.inputs ?? read.names();
+    // By default every variable but those named like Python's own globals, as `eval` outside Nix
+    // (src/ops/eval.ts).
+    const names = op.args.inputs ?? read.names().filter((name) => !/^__.*__$/.test(name));
     const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
     // No stdlib: a python.wasm with its standard library packed inside.
     const zip = Deno.env.get("python_stdlib") || undefined;
