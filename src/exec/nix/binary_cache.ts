@@ -28,7 +28,7 @@ export interface PullOptions {
 }
 
 /** rlm's results in the local store: every path whose name starts with `rlm-op-` or `rlm-llm-`. */
-export async function localResultPaths(): Promise<string[]> {
+async function localResultPaths(): Promise<string[]> {
   const paths: string[] = [];
   for await (const e of Deno.readDir(NIX_STORE_DIR)) {
     const name = e.name.slice(33);
