@@ -56,7 +56,8 @@ export function hashTextBytes(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * hashValue(["a", "b"]) !== hashValue("a\nb"); // true: kinds never collide
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(hashValue(["a", "b"]) === hashValue("a\nb"), false); // kinds never collide
  * ```
  */
 export function hashValue(value: Value): string {

@@ -61,9 +61,15 @@ export interface PlanResult {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { hashValue } from "../cache/hash.ts";
+ * import { createLocalExecutor } from "./local/local_executor.ts";
+ * import { parsePlan } from "./parse_plan.ts";
+ * const log = "ok\nERROR one\n";
  * const env = new Map([["context", { value: log, hash: hashValue(log) }]]);
  * const plan = parsePlan({ operations: [{ op: "count", args: { input: "context" }, bind: "n" }] });
- * const { binding } = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+ * const { output, binding } = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+ * assertEquals([output, binding.value, env.get("n")?.value], ["n", "2", "2"]);
  * ```
  */
 export async function runPlan(
