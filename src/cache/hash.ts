@@ -46,7 +46,10 @@ export function hashTextPieces(pieces: Iterable<string>): string {
   return h.digest("hex");
 }
 
-/** Hex sha256 of a text value given as its UTF-8 bytes (equal to `hashText` of the decoded text). */
+/**
+ * Hex sha256 of a text value given as its UTF-8 bytes: `hashText` of the decoded text when the
+ * bytes are valid UTF-8 with no byte-order mark (else decoding changes them, and so the hash).
+ */
 export function hashTextBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(TEXT_HASH_PREFIX).update(bytes).digest("hex");
 }

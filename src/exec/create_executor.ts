@@ -16,7 +16,10 @@ export const EXECUTOR_NAMES = ["local", "nix"] as const;
 
 /** What every executor may use. */
 export interface CreateExecutorOptions {
-  /** The file cache (local executor); none means `--no-cache`. */
+  /**
+   * The result store: the local executor's cache, and the nix executor's for `eval` outside Nix;
+   * none means `--no-cache`.
+   */
   store?: ResultStore;
   /** The cache directory (the Nix executor keeps its index and GC roots there). */
   cacheDir?: string;

@@ -1,5 +1,6 @@
 /**
- * The `local` executor (docs/explanation/nix-executor.md): pure ops run in-process; results go to the file cache.
+ * The `local` executor (docs/explanation/nix-executor.md): pure ops run in this process (a scan
+ * of a big context file also in workers, `run_in_parts.ts`); results go to the result store.
  *
  * @module
  */

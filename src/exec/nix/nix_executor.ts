@@ -1,7 +1,9 @@
 /**
- * The `nix` executor (docs/explanation/nix-executor.md): every pure op is a Nix derivation whose inputs are store paths
- * of its input values and whose builder runs the same op code as the local executor; the Nix
- * store is the cache. A graph of ops (`Executor.graph`: a chain takes its upstream op's
+ * The `nix` executor (docs/explanation/nix-executor.md): every pure op is a Nix derivation whose
+ * inputs are store paths of its input values and whose builder runs the same op code as the
+ * local executor; the Nix store is the cache, found again through the index in the cache dir
+ * (`NixIndex`). `eval` is a derivation only with a WASI python.wasm; else it runs in the sandbox
+ * outside Nix, cached in the result store. A graph of ops (`Executor.graph`: a chain takes its upstream op's
  * derivation as input) is one Nix expression realised in one round, so Nix orders the chain and
  * runs independent ops in parallel.
  *
