@@ -10,7 +10,6 @@
  * @module
  */
 import type { OpPorts } from "../../ops/types.ts";
-import { hashValue } from "../../cache/hash.ts";
 import type { Operation } from "../../protocol/ops.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
@@ -18,8 +17,9 @@ import { createLocalExecutor } from "../local/local_executor.ts";
 import { opKey } from "../op_key.ts";
 import { NixIndex } from "../../cache/nix_index.ts";
 import type { ResultStore } from "../../cache/store.ts";
-import { decodeOutcome, opErrorOf, type Outcome } from "./_outcome.ts";
-import { buildOps, type GraphJob } from "./_build_ops.ts";
+import { decodeOutcome } from "./_outcome.ts";
+import { buildOps } from "./_build_ops.ts";
+import { runGraphRound } from "./_graph_round.ts";
 import { setupBuilder } from "./_setup.ts";
 import { addValues } from "./_store_values.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
@@ -66,82 +66,21 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
     return path === undefined ? undefined : decodeOutcome(await Deno.readFile(path));
   };
 
-  const runGraph = async (nodes: readonly GraphTask[]): Promise<PureOutcome[]> => {
-    const start = performance.now();
-    const outcomes: PureOutcome[] = new Array(nodes.length);
-    // The values of the nodes known so far, hashed when a later node reads them (for its key).
-    const read = new Set(nodes.flatMap((n) => [...n.upstream.values()]));
-    const values: (Binding | undefined)[] = new Array(nodes.length);
-    const failed = new Set<number>();
-    const settle = (k: number, outcome: Outcome, cached: boolean) => {
-      outcomes[k] = toPure(outcome, cached, start);
-      if (!outcome.ok) failed.add(k);
-      else if (read.has(k)) values[k] = { value: outcome.value, hash: hashValue(outcome.value) };
-    };
-    const failedInput = (k: number, upstream: ReadonlyMap<string, number>) => {
-      const name = [...upstream].find(([, u]) => failed.has(u))?.[0];
-      if (name === undefined) return false;
-      failed.add(k);
-      outcomes[k] = {
-        ok: false,
-        error: new Error(`not run: its input "${name}" failed`),
-        ms: performance.now() - start,
-      };
-      return true;
-    };
-    // The index hits of the nodes whose inputs are all known before the graph runs, at once.
-    const early = await Promise.all(nodes.map(async ({ op, vars, upstream }) => {
-      if (upstream.size > 0) return undefined;
-      const key = keyOf(op, vars);
-      return { key, hit: await lookUp(key) };
-    }));
-    const jobs: GraphJob[] = [];
-    for (const [k, node] of nodes.entries()) {
-      if (failedInput(k, node.upstream)) continue;
-      const vars = new Map(node.vars);
-      const pending = new Map<string, number>();
-      for (const [name, u] of node.upstream) {
-        const value = values[u];
-        if (value) vars.set(name, value);
-        else pending.set(name, u);
-      }
-      // A node whose upstream nodes were all hits has a key now; else Nix finds its output.
-      let looked = early[k];
-      if (looked === undefined && pending.size === 0) {
-        const key = keyOf(node.op, vars);
-        looked = { key, hit: await lookUp(key) };
-      }
-      if (looked?.hit) settle(k, looked.hit, true);
-      else jobs.push({ node: k, op: node.op, key: looked?.key, vars, pending });
-    }
-    if (jobs.length === 0) return outcomes;
-    const inputs = new Map<string, Binding>();
-    for (const { vars } of jobs) for (const b of vars.values()) inputs.set(b.hash, b);
-    const built = await buildOps(jobs, paths, {
-      valuePaths: await addValues(index, [...inputs.values()]),
-      maxJobs,
-      evalLimits: options.wasiPython?.limits,
+  const runGraph = (nodes: readonly GraphTask[]) =>
+    runGraphRound(nodes, {
+      keyOf,
+      lookUp,
+      build: async (jobs) => {
+        const inputs = new Map<string, Binding>();
+        for (const { vars } of jobs) for (const b of vars.values()) inputs.set(b.hash, b);
+        return await buildOps(jobs, paths, {
+          valuePaths: await addValues(index, [...inputs.values()]),
+          maxJobs,
+          evalLimits: options.wasiPython?.limits,
+        });
+      },
+      record: (key, storePath) => index.write("op", key, storePath),
     });
-    // Outcomes in node order (an upstream node's value is needed for its dependents' keys); the
-    // index entries are independent small files, written all at once.
-    const writes: Promise<void>[] = [];
-    for (const [j, job] of jobs.entries()) {
-      const k = job.node;
-      if (failedInput(k, job.pending)) continue;
-      const result = built[j];
-      if (result instanceof Error) {
-        failed.add(k);
-        outcomes[k] = { ok: false, error: result, ms: performance.now() - start };
-        continue;
-      }
-      const vars = new Map(job.vars);
-      for (const [name, u] of job.pending) vars.set(name, values[u] as Binding);
-      writes.push(index.write("op", job.key ?? keyOf(job.op, vars), result.path));
-      settle(k, result.outcome, result.cached);
-    }
-    await Promise.all(writes);
-    return outcomes;
-  };
 
   return {
     name: "nix",
@@ -163,11 +102,4 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
     },
     graph: { accepts, run: (nodes) => runGraph(nodes) },
   };
-}
-
-function toPure(outcome: Outcome, cached: boolean, start: number): PureOutcome {
-  const ms = performance.now() - start;
-  return outcome.ok
-    ? { ok: true, value: outcome.value, cached, ms }
-    : { ok: false, error: opErrorOf(outcome.error), ms };
 }
