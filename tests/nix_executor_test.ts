@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
+import { tempDir as tempDirOf } from "./_temp_dir.ts";
 import { needNix } from "./_tools.ts";
 import { wasmPythonPath } from "./sandbox/_runtimes.ts";
 import { isRootRequest, startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
@@ -226,6 +227,36 @@ Deno.test("without Nix, --executor nix is a one-line error that says what to ins
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name:
+    `eval with no inputs leaves out __x__ variables under the nix executor too, as outside Nix${skipEval}`,
+  ignore: skipEval !== "",
+  async fn() {
+    await using dir = await tempDirOf();
+    const plan = `${dir.path}/plan.json`;
+    const nonce = Math.floor(Math.random() * 1e9);
+    await Deno.writeTextFile(
+      plan,
+      JSON.stringify({
+        operations: [
+          { op: "count", args: { input: "context" }, bind: "__n__" },
+          {
+            op: "eval",
+            args: { code: `result = f"{'__n__' in globals()} {len(context)} ${nonce}"` },
+          },
+        ],
+      }),
+    );
+    const wasm = wasmPythonPath() as string;
+    const args = ["exec", plan, "-c", `${EXAMPLES}app.log`, "--wasm-python", wasm];
+    const local = await runCli([...args, "--no-cache"]);
+    assertEquals(local.code, 0, local.stderr);
+    assertMatch(local.stdout, /^False \d+ \d+\n$/);
+    const nix = await runCli([...args, "--executor", "nix", "--cache-dir", `${dir.path}/c`]);
+    assertEquals([nix.code, nix.stdout], [0, local.stdout], nix.stderr);
+  },
 });
 
 Deno.test({

@@ -213,7 +213,7 @@ export function decodeEntry(bytes: Uint8Array, at?: EntryAddress): Value | undef
 }
 
 /** The header of an entry, or undefined when it has none that parses. */
-export function entryHeader(bytes: Uint8Array): EntryHeader | undefined {
+function entryHeader(bytes: Uint8Array): EntryHeader | undefined {
   const nl = bytes.indexOf(10);
   if (nl === -1 || nl > 64 * 1024 * 1024) return undefined;
   try {

@@ -54,44 +54,10 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
     keptBytes: 0,
   };
   const kept: EntryFile[] = [];
-  const remove = async (e: EntryFile) => {
-    await Deno.remove(e.path).catch(() => {});
-    report.removedEntries++;
-    report.removedBytes += e.bytes;
-  };
   for await (const e of entryFiles(dir)) {
-    if (e.kind === "junk") {
-      await removeJunk(e.path);
-      report.removedJunk++;
-      continue;
-    }
-    if (e.kind === "temp") {
-      if (now - e.usedMs > HOUR) {
-        await Deno.remove(e.path).catch(() => {});
-        report.removedTemp++;
-      }
-      continue;
-    }
-    if (!(await verifies(e))) {
-      await Deno.remove(e.path).catch(() => {});
-      report.removedCorrupt++;
-      continue;
-    }
-    if (options.olderThanDays !== undefined && now - e.usedMs > options.olderThanDays * 24 * HOUR) {
-      await remove(e);
-      continue;
-    }
-    kept.push(e);
+    if (await keeps(e, now, options, report)) kept.push(e);
   }
-  if (options.maxBytes !== undefined) {
-    kept.sort((a, b) => a.usedMs - b.usedMs);
-    let total = kept.reduce((n, e) => n + e.bytes, 0);
-    while (total > options.maxBytes && kept.length > 0) {
-      const e = kept.shift() as EntryFile;
-      await remove(e);
-      total -= e.bytes;
-    }
-  }
+  if (options.maxBytes !== undefined) await trimTo(kept, options.maxBytes, report);
   report.removedNixEntries = await gcNixIndex(dir, {
     olderThanDays: options.olderThanDays,
     nowMs: now,
@@ -99,6 +65,54 @@ export async function gcCache(dir: string, options: GcOptions = {}): Promise<GcR
   report.keptEntries = kept.length;
   report.keptBytes = kept.reduce((n, e) => n + e.bytes, 0);
   return report;
+}
+
+/** Remove `e` if it is junk, an old temp file, corrupt or unused too long (counted in `report`). */
+async function keeps(
+  e: EntryFile,
+  now: number,
+  options: GcOptions,
+  report: GcReport,
+): Promise<boolean> {
+  if (e.kind === "junk") {
+    await removeJunk(e.path);
+    report.removedJunk++;
+    return false;
+  }
+  if (e.kind === "temp") {
+    if (now - e.usedMs > HOUR) {
+      await Deno.remove(e.path).catch(() => {});
+      report.removedTemp++;
+    }
+    return false;
+  }
+  if (!(await verifies(e))) {
+    await Deno.remove(e.path).catch(() => {});
+    report.removedCorrupt++;
+    return false;
+  }
+  if (options.olderThanDays !== undefined && now - e.usedMs > options.olderThanDays * 24 * HOUR) {
+    await removeEntry(e, report);
+    return false;
+  }
+  return true;
+}
+
+/** Remove the least recently used of `kept` (in place) until they add up to at most `maxBytes`. */
+async function trimTo(kept: EntryFile[], maxBytes: number, report: GcReport): Promise<void> {
+  kept.sort((a, b) => a.usedMs - b.usedMs);
+  let total = kept.reduce((n, e) => n + e.bytes, 0);
+  while (total > maxBytes && kept.length > 0) {
+    const e = kept.shift() as EntryFile;
+    await removeEntry(e, report);
+    total -= e.bytes;
+  }
+}
+
+async function removeEntry(e: EntryFile, report: GcReport): Promise<void> {
+  await Deno.remove(e.path).catch(() => {});
+  report.removedEntries++;
+  report.removedBytes += e.bytes;
 }
 
 /** Whether the entry file reads back as the value stored under its own path's key. */

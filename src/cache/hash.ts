@@ -46,7 +46,10 @@ export function hashTextPieces(pieces: Iterable<string>): string {
   return h.digest("hex");
 }
 
-/** Hex sha256 of a text value given as its UTF-8 bytes (equal to `hashText` of the decoded text). */
+/**
+ * Hex sha256 of a text value given as its UTF-8 bytes: `hashText` of the decoded text when the
+ * bytes are valid UTF-8 with no byte-order mark (else decoding changes them, and so the hash).
+ */
 export function hashTextBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(TEXT_HASH_PREFIX).update(bytes).digest("hex");
 }
@@ -56,7 +59,8 @@ export function hashTextBytes(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * hashValue(["a", "b"]) !== hashValue("a\nb"); // true: kinds never collide
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(hashValue(["a", "b"]) === hashValue("a\nb"), false); // kinds never collide
  * ```
  */
 export function hashValue(value: Value): string {

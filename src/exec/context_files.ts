@@ -75,7 +75,7 @@ export async function readContexts(
 }
 
 /** The header line before each file of a joined context. */
-export function fileHeader(name: string): string {
+function fileHeader(name: string): string {
   return `=== FILE ${name} ===\n`;
 }
 

@@ -13,16 +13,20 @@ import { createNixExecutor } from "./nix/nix_executor.ts";
 
 /** The executors there are. */
 export const EXECUTOR_NAMES = ["local", "nix"] as const;
-/** An executor's name. */
-export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
 
 /** What every executor may use. */
 export interface CreateExecutorOptions {
-  /** The file cache (local executor); none means `--no-cache`. */
+  /**
+   * The result store: the local executor's cache, and the nix executor's for `eval` outside Nix;
+   * none means `--no-cache`.
+   */
   store?: ResultStore;
   /** The cache directory (the Nix executor keeps its index and GC roots there). */
   cacheDir?: string;
-  /** Whether caching is on at all (`--no-cache` turns it off). */
+  /**
+   * Not read by any executor: `--no-cache` reaches them as no `store` and no `cacheDir`.
+   * @deprecated Pass no `store` and no `cacheDir` instead.
+   */
   cache?: boolean;
   /** The sandbox for `eval`. */
   ports?: OpPorts;

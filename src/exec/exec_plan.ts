@@ -39,13 +39,14 @@ export interface ExecPlanResult {
  *
  * @example
  * ```ts
- * import { execPlan } from "./mod.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { execPlan } from "../../mod.ts";
  * const { value } = await execPlan(
  *   { operations: [{ op: "grep", args: { input: "context", pattern: "ERROR" }, bind: "e" },
  *                  { op: "count", args: { input: "e" } }] },
  *   "ok\nERROR one\nERROR two\n",
  * );
- * // value === "2"
+ * assertEquals(value, "2");
  * ```
  */
 export async function execPlan(

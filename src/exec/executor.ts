@@ -51,6 +51,10 @@ export interface Executor {
    * ops that are ready, batch after batch.
    */
   readonly graph?: GraphRunner;
-  /** Release resources (temp dirs, GC roots of the run). */
+  /**
+   * Optional: release what the executor holds. Neither executor defines it: neither holds
+   * anything between runs (the Nix executor's index and GC roots belong to the cache dir, and
+   * `rlm cache gc` or `clear` drops them).
+   */
   close?(): Promise<void>;
 }

@@ -68,7 +68,7 @@ export function checkSource(file: Deno.FsFile, source: TextFileSource): void {
   if (what !== undefined) throw new ContextFileChangedError(source.path, what);
 }
 
-/** Open the file, checking it is still the file of `source`; check again after reading it. */
+/** Open the file, checking it is still the file of `source` (a reader checks again after reading). */
 export function openSource(source: TextFileSource): Deno.FsFile {
   let file: Deno.FsFile;
   try {

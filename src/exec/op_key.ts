@@ -19,8 +19,14 @@ import type { Binding } from "../protocol/value.ts";
  *
  * @example
  * ```ts
- * const vars = new Map([["a", { value: "x", hash: hashValue("x") }]]);
- * opKey({ op: "count", args: { input: "a", mode: "lines", ignore_case: false } }, vars);
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { hashValue } from "../cache/hash.ts";
+ * import { parseOperation } from "../ops/parse_operation.ts";
+ * const count = parseOperation({ op: "count", args: { input: "a" } });
+ * const renamed = parseOperation({ op: "count", args: { input: "b" } });
+ * const x = { value: "x", hash: hashValue("x") };
+ * // The same op on the same content: the same key, whatever the variable is called.
+ * assertEquals(opKey(count, new Map([["a", x]])), opKey(renamed, new Map([["b", x]])));
  * ```
  */
 export function opKey(

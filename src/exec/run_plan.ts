@@ -12,9 +12,11 @@ import type { OpImpl, OpPorts } from "../ops/types.ts";
 import { createVars } from "../ops/vars.ts";
 import { isSubCall, type Operation } from "../protocol/ops.ts";
 import type { Binding, Value } from "../protocol/value.ts";
-import type { Executor, GraphRunner, GraphTask, PureOutcome, PureTask } from "./executor.ts";
+import type { Executor, GraphRunner, PureOutcome, PureTask } from "./executor.ts";
 import type { Plan } from "./parse_plan.ts";
+import { graphNodes, graphTasks } from "./_graph_nodes.ts";
 import { type PlanGraph, planGraph } from "./_plan_graph.ts";
+import { PlanSchedule } from "./_plan_schedule.ts";
 
 /** Progress of one operation, for live progress and traces. */
 export interface OpEvent {
@@ -59,9 +61,15 @@ export interface PlanResult {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { hashValue } from "../cache/hash.ts";
+ * import { createLocalExecutor } from "./local/local_executor.ts";
+ * import { parsePlan } from "./parse_plan.ts";
+ * const log = "ok\nERROR one\n";
  * const env = new Map([["context", { value: log, hash: hashValue(log) }]]);
  * const plan = parsePlan({ operations: [{ op: "count", args: { input: "context" }, bind: "n" }] });
- * const { binding } = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+ * const { output, binding } = await runPlan(plan, env, { executor: createLocalExecutor({}) });
+ * assertEquals([output, binding.value, env.get("n")?.value], ["n", "2", "2"]);
  * ```
  */
 export async function runPlan(
@@ -83,24 +91,21 @@ export async function runPlan(
 }
 
 /**
- * One run of a plan: ready ops are launched (pure ones to the executor as one batch, or to its
- * graph runner with the pure ops that read only them; sub-calls through the ports); when an op
- * settles, the ops that were waiting only for it become ready.
+ * One run of a plan: the ready ops (`PlanSchedule`) are launched (pure ones to the executor as
+ * one batch, or to its graph runner with the pure ops that read only them; sub-calls through the
+ * ports); as each settles, it is reported and the ops waiting only for it become ready, until
+ * nothing is in flight. The first failure cancels the rest.
  */
 class PlanRun {
   readonly results: (Binding | undefined)[];
   readonly #ops: Operation[];
   readonly #graph: PlanGraph;
+  readonly #schedule: PlanSchedule;
   readonly #env: Map<string, Binding>;
   readonly #options: RunPlanOptions;
   readonly #controller = new AbortController();
   readonly #signal: AbortSignal;
   readonly #ports: OpPorts;
-  /** For each op, how many of its producers have not settled yet. */
-  readonly #waiting: number[];
-  readonly #started: boolean[];
-  readonly #failed: boolean[];
-  #ready: number[] = [];
   #inFlight = 0;
   #failure: Error | undefined;
   readonly #done = Promise.withResolvers<void>();
@@ -113,6 +118,7 @@ class PlanRun {
   ) {
     this.#ops = ops;
     this.#graph = graph;
+    this.#schedule = new PlanSchedule(graph);
     this.#env = env;
     this.#options = options;
     this.#signal = options.signal
@@ -120,10 +126,6 @@ class PlanRun {
       : this.#controller.signal;
     this.#ports = { ...options.ports, signal: this.#signal };
     this.results = ops.map(() => undefined);
-    this.#waiting = [...graph.producers];
-    this.#started = ops.map(() => false);
-    this.#failed = ops.map(() => false);
-    ops.forEach((_, i) => graph.producers[i] === 0 && this.#ready.push(i));
   }
 
   /** Run every op that can run; resolves with the first failure, if any, once all settled. */
@@ -134,88 +136,58 @@ class PlanRun {
     return this.#failure;
   }
 
+  /** Launch the ops that are ready (and the ops a graph runner takes with them). */
   #launch(): void {
     if (this.#failure !== undefined || this.#signal.aborted) return;
-    const ready = this.#ready.sort((a, b) => a - b);
-    this.#ready = [];
-    const nodes = this.#graphNodes(ready);
+    const ready = this.#schedule.takeReady();
+    const runner = this.#options.executor.graph;
+    const nodes = runner === undefined
+      ? []
+      : graphNodes(ready, this.#ops, this.#graph, this.#schedule, runner);
     const inGraph = new Set(nodes);
     const pure = ready.filter((i) => !isSubCall(this.#ops[i]) && !inGraph.has(i));
-    const launched = nodes.length === 0
-      ? ready
-      : [...new Set([...ready, ...nodes])].sort((a, b) => a - b);
-    for (const i of launched) {
-      this.#started[i] = true;
-      this.#options.onOp?.({ index: i, op: this.#ops[i], phase: "start" });
-    }
-    if (nodes.length > 0) this.#launchGraph(nodes);
+    this.#start(
+      nodes.length === 0 ? ready : [...new Set([...ready, ...nodes])].sort((a, b) => a - b),
+    );
+    if (runner !== undefined && nodes.length > 0) this.#launchGraph(runner, nodes);
     if (pure.length > 0) this.#launchPure(pure);
-    for (const i of ready) {
-      if (!isSubCall(this.#ops[i])) continue;
-      const run = runSubCallOp(this.#ops[i], this.#inputsOf(i), this.#ports);
-      this.#track(run.then((o) => this.#finish(i, o)), i);
-    }
+    for (const i of ready) if (isSubCall(this.#ops[i])) this.#launchSubCall(i);
+  }
+
+  #start(launched: number[]): void {
+    this.#schedule.start(launched);
+    for (const i of launched) this.#options.onOp?.({ index: i, op: this.#ops[i], phase: "start" });
+  }
+
+  #launchSubCall(index: number): void {
+    const run = runSubCallOp(this.#ops[index], this.#inputsOf(index), this.#ports);
+    this.#track(run.then((o) => this.#settle(index, o)), index);
   }
 
   #launchPure(pure: number[]): void {
     const tasks: PureTask[] = pure.map((i) => ({ op: this.#ops[i], vars: this.#inputsOf(i) }));
     const run = this.#options.executor.run(tasks, { signal: this.#signal });
     this.#track(
-      run.then((outcomes) => outcomes.forEach((o, k) => this.#finish(pure[k], o))),
+      run.then((outcomes) => outcomes.forEach((o, k) => this.#settle(pure[k], o))),
       pure[0],
     );
   }
 
-  /**
-   * The ready pure ops the executor's graph runner takes, and every pure op it takes whose
-   * unsettled producers are all in the graph, in plan order (so producers come first).
-   */
-  #graphNodes(ready: number[]): number[] {
-    const graph = this.#options.executor.graph;
-    if (graph === undefined) return [];
-    const takes = (i: number) =>
-      !this.#started[i] && !isSubCall(this.#ops[i]) && graph.accepts(this.#ops[i]);
-    const members = ready.filter(takes);
-    const missing = new Map<number, number>();
-    for (let k = 0; k < members.length; k++) {
-      for (const reader of this.#graph.readers[members[k]]) {
-        if (!takes(reader)) continue;
-        const left = (missing.get(reader) ?? this.#waiting[reader]) - 1;
-        missing.set(reader, left);
-        if (left === 0) members.push(reader);
-      }
-    }
-    return members.sort((a, b) => a - b);
-  }
-
-  #launchGraph(nodes: number[]): void {
-    const position = new Map(nodes.map((i, k) => [i, k]));
-    const tasks: GraphTask[] = nodes.map((i) => ({
-      op: this.#ops[i],
-      vars: this.#inputsOf(i),
-      upstream: new Map(
-        [...this.#graph.deps[i]].filter(([, p]) => position.has(p)).map(([name, p]) => [
-          name,
-          position.get(p) as number,
-        ]),
-      ),
-    }));
-    const run = (this.#options.executor.graph as GraphRunner).run(tasks, { signal: this.#signal });
-    // An op whose input's op failed did not run: the plan fails at the first failing op.
+  #launchGraph(runner: GraphRunner, nodes: number[]): void {
+    const tasks = graphTasks(nodes, this.#ops, this.#graph, (i) => this.#inputsOf(i));
+    const run = runner.run(tasks, { signal: this.#signal });
     this.#track(
-      run.then((outcomes) =>
-        outcomes.forEach((o, k) => {
-          const i = nodes[k];
-          const cause = [...this.#graph.deps[i].values()].find((p) => this.#failed[p]);
-          if (cause === undefined) return this.#finish(i, o);
-          const error = new Error(
-            `not run: operation ${cause + 1} (${this.#ops[cause].op}) failed`,
-          );
-          this.#finish(i, { ok: false, error, ms: o.ms });
-        })
-      ),
+      run.then((outcomes) => outcomes.forEach((o, k) => this.#settleNode(nodes[k], o))),
       nodes[0],
     );
+  }
+
+  /** A graph node's outcome: one whose input's op failed did not run (the plan fails there). */
+  #settleNode(index: number, outcome: PureOutcome): void {
+    const cause = this.#schedule.failedProducer(index);
+    if (cause === undefined) return this.#settle(index, outcome);
+    const error = new Error(`not run: operation ${cause + 1} (${this.#ops[cause].op}) failed`);
+    this.#settle(index, { ok: false, error, ms: outcome.ms });
   }
 
   #inputsOf(index: number): Map<string, Binding> {
@@ -227,17 +199,13 @@ class PlanRun {
     return vars;
   }
 
-  #finish(index: number, outcome: PureOutcome): void {
+  /** Record how op `index` ended, report it, and free the ops waiting only for it. */
+  #settle(index: number, outcome: PureOutcome): void {
     const op = this.#ops[index];
     if (!outcome.ok) {
-      this.#failed[index] = true;
-      this.#options.onOp?.({
-        index,
-        op,
-        phase: "end",
-        ms: outcome.ms,
-        error: outcome.error.message,
-      });
+      this.#schedule.failed(index);
+      const error = outcome.error.message;
+      this.#options.onOp?.({ index, op, phase: "end", ms: outcome.ms, error });
       return this.#fail(index, outcome.error);
     }
     this.results[index] = lazilyHashed(outcome.value);
@@ -251,11 +219,10 @@ class PlanRun {
       size: outcome.value.length,
       value: outcome.value,
     });
-    for (const reader of this.#graph.readers[index]) {
-      if (--this.#waiting[reader] === 0 && !this.#started[reader]) this.#ready.push(reader);
-    }
+    this.#schedule.succeeded(index);
   }
 
+  /** The first failure ends the plan: it is kept, prefixed with its op, and cancels the rest. */
   #fail(index: number, error: unknown): void {
     if (this.#failure !== undefined) return;
     const where = `operation ${index + 1} (${this.#ops[index].op})`;
@@ -268,6 +235,7 @@ class PlanRun {
     this.#controller.abort(this.#failure);
   }
 
+  /** Count `work` in flight; when it settles, launch what became ready, or end the run. */
   #track(work: Promise<void>, index: number): void {
     this.#inFlight++;
     work

@@ -64,12 +64,8 @@ export function defineConformanceTests(
     ...skipUnless(`ops conformance (${executorName} executor)`, options.skip),
     async fn(t) {
       const executor = await makeExecutor();
-      try {
-        for (const c of await loadOpCases()) {
-          await t.step(c.name, () => checkOpCase(executor, c));
-        }
-      } finally {
-        await executor.close?.();
+      for (const c of await loadOpCases()) {
+        await t.step(c.name, () => checkOpCase(executor, c));
       }
     },
   });

@@ -1,5 +1,6 @@
 /**
- * The `local` executor (docs/explanation/nix-executor.md): pure ops run in-process; results go to the file cache.
+ * The `local` executor (docs/explanation/nix-executor.md): pure ops run in this process (a scan
+ * of a big context file also in workers, `run_in_parts.ts`); results go to the result store.
  *
  * @module
  */
@@ -29,8 +30,18 @@ export interface LocalExecutorOptions {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { hashValue } from "../../cache/hash.ts";
+ * import { openFileStore } from "../../cache/file_store.ts";
+ * import { parseOperation } from "../../ops/parse_operation.ts";
+ * const dir = await Deno.makeTempDir();
  * const executor = createLocalExecutor({ store: await openFileStore(dir) });
- * const [outcome] = await executor.run([{ op, vars }]);
+ * const op = parseOperation({ op: "count", args: { input: "context", mode: "words" } });
+ * const vars = new Map([["context", { value: "two words", hash: hashValue("two words") }]]);
+ * const [first] = await executor.run([{ op, vars }]);
+ * const [again] = await executor.run([{ op, vars }]);
+ * assertEquals([first, again].map((o) => o.ok && [o.value, o.cached]), [["2", false], ["2", true]]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function createLocalExecutor(options: LocalExecutorOptions = {}): Executor {

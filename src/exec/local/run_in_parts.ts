@@ -27,7 +27,13 @@ export interface RunInPartsOptions {
  *
  * @example
  * ```ts
- * const value = await runInParts(task.op, task.vars) ?? OPS[task.op.op](...);
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { hashValue } from "../../cache/hash.ts";
+ * import { parseOperation } from "../../ops/parse_operation.ts";
+ * // A text in memory, not a context file: the op runs as usual instead.
+ * const vars = new Map([["context", { value: "a\nb\n", hash: hashValue("a\nb\n") }]]);
+ * const op = parseOperation({ op: "count", args: { input: "context" } });
+ * assertEquals(runInParts(op, vars), undefined);
  * ```
  */
 export function runInParts(

@@ -8,8 +8,21 @@
  */
 import type { Value } from "../../protocol/value.ts";
 
-/** The first line of an op output that holds an op error's message instead of a value. */
+/**
+ * The first line of an op output that holds an op error instead of a value; the rest is the
+ * error's JSON (`OpFailure`).
+ */
 export const ERROR_MAGIC = "rlm-op-error\n";
+
+/**
+ * An op error as a builder records it: the fields of the `OpError` (which op, which arg, and
+ * why), so rlm rebuilds the very same error, whatever the reason holds (a ":", newlines).
+ */
+export interface OpFailure {
+  op: string;
+  arg?: string;
+  reason: string;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -63,8 +76,8 @@ export function decodeStoreEntry(bytes: Uint8Array, what: string): Value {
 }
 
 /** The output bytes of an op error. */
-export function encodeErrorOutcome(message: string): Uint8Array {
-  return encoder.encode(ERROR_MAGIC + message);
+export function encodeErrorOutcome(failure: OpFailure): Uint8Array {
+  return encoder.encode(ERROR_MAGIC + JSON.stringify(failure));
 }
 
 function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {

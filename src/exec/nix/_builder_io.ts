@@ -9,7 +9,9 @@ import {
   encodeEntryAsync,
   encodeErrorOutcome,
   ERROR_MAGIC,
+  type OpFailure,
 } from "./_builder_entry.ts";
+import type { OpError } from "../../ops/op_error.ts";
 import type { Operation } from "../../protocol/ops.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Outcome } from "./_outcome.ts";
@@ -53,13 +55,32 @@ function isErrorOutcome(bytes: Uint8Array): boolean {
  * too (the same failed input gives the same derivation); rlm reports the upstream op's error.
  */
 export async function writeNotRun(name: string): Promise<void> {
-  await writeOutcome({ ok: false, message: `not run: its input "${name}" is an op error` });
+  const { op } = JSON.parse(env("op")) as Operation;
+  await writeOutcome({
+    ok: false,
+    error: { op, reason: `not run: its input "${name}" is an op error` },
+  });
+}
+
+/**
+ * Write `error` to `$out` as its fields, so rlm rebuilds the same error. An `OpError` whose
+ * message is not its fields' (no such op error exists) is thrown: the build fails, as for any
+ * failure that is not the op's.
+ */
+export async function writeOpError(error: OpError): Promise<void> {
+  const prefix = error.arg === undefined ? `${error.op}: ` : `${error.op}: arg "${error.arg}": `;
+  if (!error.message.startsWith(prefix)) throw error;
+  const reason = error.message.slice(prefix.length);
+  const failure: OpFailure = error.arg === undefined
+    ? { op: error.op, reason }
+    : { op: error.op, arg: error.arg, reason };
+  await writeOutcome({ ok: false, error: failure });
 }
 
 /** Write `outcome` to `$out`. */
 export async function writeOutcome(outcome: Outcome): Promise<void> {
   Deno.writeFileSync(
     env("out"),
-    outcome.ok ? await encodeEntryAsync(outcome.value) : encodeErrorOutcome(outcome.message),
+    outcome.ok ? await encodeEntryAsync(outcome.value) : encodeErrorOutcome(outcome.error),
   );
 }

@@ -7,7 +7,7 @@
  */
 
 /** The Nix settings rlm's invocations use, whatever the machine's nix.conf says. */
-export function nixConfig(extra: string[] = []): string {
+function nixConfig(extra: string[] = []): string {
   return [
     "substituters =",
     "sandbox = true",

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { NIX_STORE_DIR } from "../../cache/nix_index.ts";
 import { nix, nixOk, tail } from "./_nix_cli.ts";
 
 /** Store paths of the builder's parts. */
@@ -35,7 +36,7 @@ export async function setupBuilder(
   const hook = await declineHook(stateDir);
   // A Deno already in the store (the flake's package) is used where it is, so the builds get
   // its closure (nixpkgs' glibc, which its loader path points at); a copy would lose it.
-  const deno = Deno.execPath().startsWith("/nix/store/") ? Deno.execPath() : await addOnce(
+  const deno = Deno.execPath().startsWith(`${NIX_STORE_DIR}/`) ? Deno.execPath() : await addOnce(
     stateDir,
     "deno",
     Deno.execPath(),

@@ -10,8 +10,8 @@
  */
 import { UsageError } from "../../protocol/errors.ts";
 import { nix, tail } from "./_nix_cli.ts";
-import { StoreIndex } from "./nix_executor.ts";
-import { indexResults, NIX_STORE_DIR } from "./nix_result_store.ts";
+import { NIX_STORE_DIR, NixIndex } from "../../cache/nix_index.ts";
+import { indexResults } from "./nix_result_store.ts";
 
 /** Options of push. */
 export interface PushOptions {
@@ -28,7 +28,7 @@ export interface PullOptions {
 }
 
 /** rlm's results in the local store: every path whose name starts with `rlm-op-` or `rlm-llm-`. */
-export async function localResultPaths(): Promise<string[]> {
+async function localResultPaths(): Promise<string[]> {
   const paths: string[] = [];
   for await (const e of Deno.readDir(NIX_STORE_DIR)) {
     const name = e.name.slice(33);
@@ -109,7 +109,7 @@ export async function pullResults(src: string, options: PullOptions = {}): Promi
     : ["--no-check-sigs"];
   const copy = await nix("nix", ["copy", "--from", src, ...trust, ...paths]);
   if (copy.code !== 0) throw new Error(`Cannot pull from ${src}: ${tail(copy.stderr)}`);
-  if (options.cacheDir) await indexResults(new StoreIndex(`${options.cacheDir}/nix`), paths);
+  if (options.cacheDir) await indexResults(new NixIndex(options.cacheDir), paths);
   return paths.length;
 }
 

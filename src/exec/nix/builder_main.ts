@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
+import { readTask, writeNotRun, writeOpError, writeOutcome } from "./_builder_io.ts";
 import { OPS } from "../../ops/registry.ts";
 import type { OpImpl } from "../../ops/types.ts";
 import { createVars } from "../../ops/vars.ts";
@@ -33,6 +33,6 @@ async function runOp(): Promise<void> {
     });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
-    await writeOutcome({ ok: false, message: error.message });
+    await writeOpError(error);
   }
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { env, readTask, writeNotRun, writeOutcome } from "./_builder_io.ts";
+import { env, readTask, writeNotRun, writeOpError, writeOutcome } from "./_builder_io.ts";
 import { runWasiPython } from "../../sandbox/wasi_python.ts";
 import { sandboxFailure } from "../../sandbox/sandbox_failure.ts";
 import { SandboxRuntimeError } from "../../protocol/sandbox_errors.ts";
@@ -26,7 +26,9 @@ else await runEval(op);
 async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
   try {
     const read = createVars(vars, "eval");
-    const names = op.args.inputs ?? read.names();
+    // By default every variable but those named like Python's own globals, as `eval` outside Nix
+    // (src/ops/eval.ts).
+    const names = op.args.inputs ?? read.names().filter((name) => !/^__.*__$/.test(name));
     const values = Object.fromEntries(names.map((n) => [n, read.value(n, "inputs")]));
     // No stdlib: a python.wasm with its standard library packed inside.
     const zip = Deno.env.get("python_stdlib") || undefined;
@@ -53,9 +55,9 @@ async function runEval(op: Extract<Operation, { op: "eval" }>): Promise<void> {
       console.error(failure.message);
       Deno.exit(1);
     }
-    await writeOutcome({ ok: false, message: `eval: ${failure.message}` });
+    await writeOutcome({ ok: false, error: { op: "eval", reason: failure.message } });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
-    await writeOutcome({ ok: false, message: error.message });
+    await writeOpError(error);
   }
 }

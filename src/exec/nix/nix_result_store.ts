@@ -8,38 +8,34 @@
  * @module
  */
 import { decodeEntry, encodeEntry } from "../../cache/file_store.ts";
+import { NIX_STORE_DIR, NixIndex, resultAddress, resultName } from "../../cache/nix_index.ts";
 import type { ResultStore, StoreNamespace } from "../../cache/store.ts";
 import type { Value } from "../../protocol/value.ts";
 import { nix, tail } from "./_nix_cli.ts";
-import { StoreIndex } from "./nix_executor.ts";
-
-/** The Nix store's folder. */
-export const NIX_STORE_DIR = "/nix/store";
 
 /** A `ResultStore` in the Nix store, indexed and rooted under `<cacheDir>/nix`. */
 export class NixResultStore implements ResultStore {
   readonly location: string;
-  readonly #index: StoreIndex;
-  readonly #roots: string;
+  readonly #index: NixIndex;
   #byName?: Map<string, string>;
   #warned = false;
 
+  /** The store whose index and roots are in `cacheDir` (see `NixIndex`). */
   constructor(cacheDir: string) {
-    this.location = `${NIX_STORE_DIR} (index: ${cacheDir}/nix)`;
-    this.#index = new StoreIndex(`${cacheDir}/nix`);
-    this.#roots = `${cacheDir}/nix/roots`;
+    this.#index = new NixIndex(cacheDir);
+    this.location = `${NIX_STORE_DIR} (index: ${this.#index.dir})`;
   }
 
   async get(ns: StoreNamespace, key: string): Promise<Value | undefined> {
     let path = await this.#index.read(ns, key);
     if (!path) {
-      path = (await this.#names()).get(`rlm-${ns}-${key}`);
+      path = (await this.#names()).get(resultName(ns, key));
       if (!path || !(await Deno.stat(path).then(() => true, () => false))) return undefined;
       await this.#root(ns, key, path);
     }
     // An index entry pointing at another key's result (copied, pulled) is a miss: the store path
     // is named after its key, and the entry records it.
-    if (!path.endsWith(`-rlm-${ns}-${key}`)) return undefined;
+    if (!path.endsWith(`-${resultName(ns, key)}`)) return undefined;
     const info = await Deno.lstat(path).catch(() => undefined);
     if (!info?.isFile) return undefined;
     return decodeEntry(await Deno.readFile(path), { ns, key });
@@ -66,7 +62,7 @@ export class NixResultStore implements ResultStore {
   async #put(ns: StoreNamespace, key: string, value: Value): Promise<void> {
     const dir = await Deno.makeTempDir({ prefix: "rlm-nix-put-" });
     try {
-      const file = `${dir}/rlm-${ns}-${key}`;
+      const file = `${dir}/${resultName(ns, key)}`;
       await Deno.writeFile(file, encodeEntry(value, { ns, key }));
       const add = await nix("nix-store", ["--add", file]);
       if (add.code !== 0) {
@@ -79,10 +75,10 @@ export class NixResultStore implements ResultStore {
   }
 
   async #root(ns: StoreNamespace, key: string, path: string): Promise<void> {
-    await Deno.mkdir(`${this.#roots}/${ns}`, { recursive: true });
+    await Deno.mkdir(this.#index.rootFolder(ns), { recursive: true });
     const root = await nix("nix-store", [
       "--add-root",
-      `${this.#roots}/${ns}/${key}`,
+      this.#index.rootPath(ns, key),
       "--indirect",
       "--realise",
       path,
@@ -91,7 +87,7 @@ export class NixResultStore implements ResultStore {
       throw new Error(`Cannot root a result in the Nix store: ${tail(root.stderr)}`);
     }
     await this.#index.write(ns, key, path);
-    this.#byName?.set(`rlm-${ns}-${key}`, path);
+    this.#byName?.set(resultName(ns, key), path);
   }
 
   /**
@@ -103,7 +99,7 @@ export class NixResultStore implements ResultStore {
    */
   async #names(): Promise<Map<string, string>> {
     if (this.#byName) return this.#byName;
-    const marker = `${this.#index.dir}/store-listed`;
+    const marker = this.#index.listedMarker;
     if (await Deno.stat(marker).then(() => true, () => false)) return (this.#byName = new Map());
     const map = new Map<string, string>();
     for (const path of listResultPaths()) map.set(path.slice(NIX_STORE_DIR.length + 34), path);
@@ -113,24 +109,23 @@ export class NixResultStore implements ResultStore {
   }
 }
 
-const RESULT_NAME = /^rlm-(llm|op)-([0-9a-f]{64})$/;
-
 /** Store paths of stored results (`rlm-llm-<key>`, `rlm-op-<key>`) in the store's folder. */
 function listResultPaths(): string[] {
   const paths: string[] = [];
   for (const e of Deno.readDirSync(NIX_STORE_DIR)) {
-    if (RESULT_NAME.test(e.name.slice(33))) paths.push(`${NIX_STORE_DIR}/${e.name}`);
+    const path = `${NIX_STORE_DIR}/${e.name}`;
+    if (resultAddress(path) !== undefined) paths.push(path);
   }
   return paths;
 }
 
 /** Record stored results (by their store paths) in `index`, under the key in their names. */
-export async function indexResults(index: StoreIndex, paths: Iterable<string>): Promise<number> {
+export async function indexResults(index: NixIndex, paths: Iterable<string>): Promise<number> {
   let n = 0;
   for (const path of paths) {
-    const m = RESULT_NAME.exec(path.slice(NIX_STORE_DIR.length + 34));
-    if (!m) continue;
-    await index.write(m[1], m[2], path);
+    const at = resultAddress(path);
+    if (at === undefined) continue;
+    await index.write(at.ns, at.key, path);
     n++;
   }
   return n;
