@@ -1,91 +1,23 @@
 /**
- * What `rlm run` and `rlm exec` share: the store, the sandbox and the executor, built from
- * the options that concern them, and released together.
+ * The flags of every command that runs ops (`rlm run`, `rlm exec`), read into the options of
+ * `defaultPorts()`, which builds the store, the sandbox, the executor and the model port.
  *
  * @module
  */
-import { resolveCacheDir } from "../cache/cache_dir.ts";
-import { openFileStore } from "../cache/file_store.ts";
-import { NixResultStore } from "../exec/nix/nix_result_store.ts";
-import type { ResultStore } from "../cache/store.ts";
-import { createExecutor } from "../exec/create_executor.ts";
-import type { Executor } from "../exec/executor.ts";
 import type { Command } from "commander";
-import { createSandbox, type Sandbox } from "../sandbox/create_sandbox.ts";
+import { resolveCacheDir } from "../cache/cache_dir.ts";
+import {
+  defaultPorts,
+  type DefaultPortsOptions,
+  type EvalPortOptions,
+  type Ports,
+} from "../loop/default_ports.ts";
 import { sandboxLimits } from "../sandbox/sandbox_limits.ts";
+import { parseWasiEngine } from "../sandbox/wasi_engine.ts";
 import { fromEnv } from "./_flags.ts";
-import { findWasiStdlib } from "../sandbox/wasi_sandbox.ts";
-import { parseWasiEngine, type WasiEngineChoice } from "../sandbox/wasi_engine.ts";
-import type { SandboxLimits } from "../sandbox/sandbox_limits.ts";
-
-/** Options shared by every command that runs ops. */
-export interface RuntimeOptions {
-  /** `--executor` / `RLM_EXECUTOR`. */
-  executor: string;
-  /** `--cache-dir` / `RLM_CACHE_DIR`. */
-  cacheDir?: string;
-  /** `--no-cache`: no store at all. */
-  cache: boolean;
-  /** Whether `eval` is on (`--no-eval` turns it off), and its limits. */
-  eval: {
-    enabled: boolean;
-    limits: SandboxLimits;
-    wasmPython?: string;
-    /** `RLM_WASI_ENGINE`: which engine runs `wasmPython` (default `auto`). */
-    wasiEngine?: WasiEngineChoice;
-  };
-}
-
-/** The parts of a run that outlive one plan. */
-export interface Runtime extends AsyncDisposable {
-  readonly store?: ResultStore;
-  readonly executor: Executor;
-  readonly sandbox?: Sandbox;
-  readonly cacheDir?: string;
-}
-
-/** Build the store and executor for `options`; dispose the result when done. */
-export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const cacheDir = options.cache ? resolveCacheDir(options.cacheDir) : undefined;
-  // Under the nix executor every result lives in the Nix store; otherwise in the file store.
-  const store = cacheDir === undefined
-    ? undefined
-    : options.executor === "nix"
-    ? new NixResultStore(cacheDir)
-    : await openFileStore(cacheDir);
-  const sandbox = await createSandbox({
-    enabled: options.eval.enabled,
-    limits: options.eval.limits,
-    wasmPython: options.eval.wasmPython,
-    wasiEngine: options.eval.wasiEngine,
-    snapshotDir: cacheDir === undefined ? undefined : `${cacheDir}/sandbox`,
-  });
-  const executor = await createExecutor(options.executor, {
-    store,
-    cacheDir,
-    cache: options.cache,
-    ports: { sandbox },
-    wasiPython: sandbox && options.eval.wasmPython
-      ? {
-        wasm: options.eval.wasmPython,
-        stdlib: await findWasiStdlib(options.eval.wasmPython),
-        limits: options.eval.limits,
-      }
-      : undefined,
-  });
-  return {
-    store,
-    executor,
-    sandbox,
-    cacheDir,
-    async [Symbol.asyncDispose]() {
-      await executor.close?.();
-    },
-  };
-}
 
 /** Flags every command that runs ops takes (commander's names). */
-export interface RuntimeFlags {
+export interface PortFlags {
   executor?: string;
   cacheDir?: string;
   cache: boolean;
@@ -96,23 +28,50 @@ export interface RuntimeFlags {
   wasmPython?: string;
 }
 
-/** `RuntimeOptions` from flags, env vars and defaults (flags > env > defaults). */
-export function runtimeOptions(flags: RuntimeFlags): RuntimeOptions {
+/** What the flags ask of the ports, read and checked before anything is opened. */
+export interface PortChoices {
+  /** `--executor` / `RLM_EXECUTOR`. */
+  executor: string;
+  /** `--no-cache` turns it off. */
+  cache: boolean;
+  /** `--cache-dir` / `RLM_CACHE_DIR`, as given. */
+  cacheDir?: string;
+  /** The sandbox for `eval`; none with `--no-eval`. */
+  eval?: EvalPortOptions;
+}
+
+/** The choices from flags, env vars and defaults (flags > env > defaults). */
+export function portChoices(flags: PortFlags): PortChoices {
+  const limits = sandboxLimits({
+    timeout: flags.evalTimeout,
+    memory: flags.evalMemory,
+    maxOutput: flags.evalMaxOutput,
+  });
+  const wasiEngine = parseWasiEngine(Deno.env.get("RLM_WASI_ENGINE"));
   return {
     executor: fromEnv(flags.executor, "RLM_EXECUTOR") ?? "local",
-    cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
     cache: flags.cache,
-    eval: {
-      enabled: flags.eval,
-      limits: sandboxLimits({
-        timeout: flags.evalTimeout,
-        memory: flags.evalMemory,
-        maxOutput: flags.evalMaxOutput,
-      }),
-      wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"),
-      wasiEngine: parseWasiEngine(Deno.env.get("RLM_WASI_ENGINE")),
-    },
+    cacheDir: fromEnv(flags.cacheDir, "RLM_CACHE_DIR"),
+    eval: flags.eval
+      ? { limits, wasmPython: fromEnv(flags.wasmPython, "RLM_WASM_PYTHON"), wasiEngine }
+      : undefined,
   };
+}
+
+/**
+ * Build the ports for `choices` (the cache directory resolved now) and the models of `run`;
+ * dispose them when done.
+ */
+export function openPorts(
+  choices: PortChoices,
+  run: Pick<DefaultPortsOptions, "models" | "baseUrl" | "onRetry">,
+): Promise<Ports> {
+  return defaultPorts({
+    ...run,
+    executor: choices.executor,
+    cacheDir: choices.cache ? resolveCacheDir(choices.cacheDir) : undefined,
+    eval: choices.eval,
+  });
 }
 
 /** Add the `eval` options to a command. */

@@ -7,7 +7,7 @@
  */
 import { openAIAdapter } from "./openai_adapter.ts";
 import type { ModelPort } from "./port.ts";
-import type { Price } from "./pricing.ts";
+import { loadPricing, type Price } from "./pricing.ts";
 import type { ProviderAdapter } from "./provider_adapter.ts";
 import { PROVIDERS, resolveEndpoint } from "./providers.ts";
 import { retryingModel, type RetryingModelOptions } from "./retrying_model.ts";
@@ -19,8 +19,11 @@ export const ADAPTERS: Record<string, (options: OpenModelOptions) => ProviderAda
 
 /** Options of `openModel`. */
 export interface OpenModelOptions extends Omit<RetryingModelOptions, "pricing"> {
-  /** The pricing table (`loadPricing()`). */
-  pricing: Record<string, Price>;
+  /**
+   * The pricing table.
+   * @default {the table `loadPricing()` reads (built-ins and `RLM_PRICING_FILE`)}
+   */
+  pricing?: Record<string, Price>;
   /**
    * Per-request timeout, in ms.
    * @default {300000}
@@ -30,22 +33,22 @@ export interface OpenModelOptions extends Omit<RetryingModelOptions, "pricing"> 
 
 /**
  * A model port for `models` (one name or several: a root and a child model). Each name's key
- * and endpoint are checked now, so a missing key is a `UsageError` before anything runs; each
- * request then goes to its own model's provider.
+ * and endpoint are checked now (before the pricing file is read), so a missing key is a
+ * `UsageError` before anything runs; each request then goes to its own model's provider.
  *
  * @example
  * ```ts
  * import { assertEquals } from "../../tests/_assert.ts";
  * import { openModel } from "./open_model.ts";
  * import { BUILTIN_PRICES } from "./pricing.ts";
- * const model = openModel("ollama/qwen3", { pricing: BUILTIN_PRICES, env: {} });
+ * const model = await openModel("ollama/qwen3", { pricing: BUILTIN_PRICES, env: {} });
  * assertEquals(typeof model.complete, "function");
  * ```
  */
-export function openModel(
+export async function openModel(
   models: string | readonly string[],
-  options: OpenModelOptions,
-): ModelPort {
+  options: OpenModelOptions = {},
+): Promise<ModelPort> {
   const adapters = new Map<string, ProviderAdapter>();
   for (const name of typeof models === "string" ? [models] : models) {
     resolveEndpoint(name, { baseUrl: options.baseUrl, env: options.env });
@@ -62,8 +65,9 @@ export function openModel(
     }
     return adapter;
   };
+  const pricing = options.pricing ?? await loadPricing();
   return retryingModel({
     complete: (request, endpoint, opts) =>
       adapterFor(endpoint.provider).complete(request, endpoint, opts),
-  }, options);
+  }, { ...options, pricing });
 }
