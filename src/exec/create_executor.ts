@@ -22,8 +22,6 @@ export interface CreateExecutorOptions {
   store?: ResultStore;
   /** The cache directory (the Nix executor keeps its index and GC roots there). */
   cacheDir?: string;
-  /** Whether caching is on at all (`--no-cache` turns it off). */
-  cache?: boolean;
   /** The sandbox for `eval`. */
   ports?: OpPorts;
   /** A WASI python.wasm, its stdlib and the eval limits: the nix executor runs eval in Nix. */
