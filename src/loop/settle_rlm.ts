@@ -10,7 +10,7 @@ import { type CallRecord, type Trace, TRACE_VERSION } from "../protocol/trace.ts
 import type { Binding } from "../protocol/value.ts";
 import { VERSION } from "../version.ts";
 import { Budget } from "./budget.ts";
-import { defaultPorts } from "./default_ports.ts";
+import { defaultPorts, type Ports } from "./default_ports.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { Gateway } from "./gateway.ts";
 import { bindingStats } from "./preview.ts";
@@ -44,13 +44,7 @@ export type RlmOutcome =
 export async function settleRlm(options: RlmOptions): Promise<RlmOutcome> {
   const model = options.model ?? DEFAULTS.model;
   const childModel = options.childModel ?? model;
-  await using built = options.modelPort && options.executor ? undefined : await defaultPorts({
-    models: options.modelPort ? [] : [...new Set([model, childModel])],
-    baseUrl: options.baseUrl,
-    onRetry: options.onRetry,
-    store: options.store,
-    sandbox: options.sandbox,
-  });
+  await using built = await missingPorts(options, [...new Set([model, childModel])]);
   const executor = options.executor ?? built!.executor;
   const budget = new Budget({
     maxCostUsd: options.maxCostUsd,
@@ -69,42 +63,61 @@ export async function settleRlm(options: RlmOptions): Promise<RlmOutcome> {
   let id = 0;
   const root = rootRecord(id++, model, options.query, env);
   const trace = traceOf(options, { model, childModel, executor: executor.name, budget, root });
+  const ended = () => root.ended_ms = Math.round(performance.now() - budget.startedMs);
   try {
     const answer = await runRlm(options.query, env, root, {
+      ...loopSettings(options),
       gateway,
       budget,
       executor,
-      sandbox: options.sandbox,
       model,
       childModel,
-      maxExplore: options.maxExplore ?? DEFAULTS.maxExplore,
-      maxCommits: options.maxCommits ?? DEFAULTS.maxCommits,
-      maxBadReplies: DEFAULTS.maxBadReplies,
-      maxChildChars: options.maxChildChars ?? DEFAULTS.maxChildChars,
-      temperature: options.temperature,
-      onStep: options.onStep,
-      onOp: options.onOp,
       nextId: () => id++,
-      depth: options.maxDepth ?? DEFAULTS.maxDepth,
-      signal: options.signal,
     });
     root.answer = answer;
-    root.ended_ms = Math.round(performance.now() - budget.startedMs);
+    ended();
     return { status: "answered", result: resultOf(answer, trace("answered", { answer })) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    root.error = message;
-    root.ended_ms = Math.round(performance.now() - budget.startedMs);
+    root.error = error instanceof Error ? error.message : String(error);
+    ended();
     const status = error instanceof BudgetExceededError
       ? "budget_exceeded"
       : options.signal?.aborted
       ? "interrupted"
       : "failed";
     const partial = error instanceof BudgetExceededError ? error.partial : undefined;
-    return { status, error, trace: trace(status, { error: message, answer: partial }), partial };
+    return { status, error, trace: trace(status, { error: root.error, answer: partial }), partial };
   } finally {
     budget.dispose();
   }
+}
+
+/** The ports the caller left out, from `defaultPorts()`; `undefined` when none is missing. */
+function missingPorts(options: RlmOptions, models: string[]): Promise<Ports | undefined> {
+  if (options.modelPort && options.executor) return Promise.resolve(undefined);
+  return defaultPorts({
+    models: options.modelPort ? [] : models,
+    baseUrl: options.baseUrl,
+    onRetry: options.onRetry,
+    store: options.store,
+    sandbox: options.sandbox,
+  });
+}
+
+/** The loop's settings that come straight from the options, with their defaults. */
+function loopSettings(options: RlmOptions) {
+  return {
+    sandbox: options.sandbox,
+    maxExplore: options.maxExplore ?? DEFAULTS.maxExplore,
+    maxCommits: options.maxCommits ?? DEFAULTS.maxCommits,
+    maxBadReplies: DEFAULTS.maxBadReplies,
+    maxChildChars: options.maxChildChars ?? DEFAULTS.maxChildChars,
+    temperature: options.temperature,
+    onStep: options.onStep,
+    onOp: options.onOp,
+    depth: options.maxDepth ?? DEFAULTS.maxDepth,
+    signal: options.signal,
+  };
 }
 
 function rootRecord(
