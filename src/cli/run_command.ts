@@ -8,6 +8,7 @@ import { readContexts } from "../exec/context_files.ts";
 import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
 import { DEFAULTS } from "../loop/defaults.ts";
 import { type RlmOutcome, settleRlm } from "../loop/settle_rlm.ts";
+import { traceSummary } from "../loop/trace_summary.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
@@ -233,17 +234,7 @@ function printPartial(
 }
 
 function summaryOf(trace: Trace) {
-  return {
-    usage: {
-      prompt_tokens: trace.totals.prompt_tokens,
-      completion_tokens: trace.totals.completion_tokens,
-    },
-    cost_usd: trace.totals.cost_usd,
-    llm_calls: trace.totals.llm_calls,
-    cache_hits: trace.totals.cache_hits,
-    duration_ms: trace.duration_ms,
-    model: trace.options.model,
-  };
+  return { ...traceSummary(trace), model: trace.options.model };
 }
 
 /** Write the trace; a trace that cannot be written is a warning, never the run's failure. */

@@ -9,6 +9,7 @@ import type { CallRecord, StepRecord, Trace } from "../protocol/trace.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import type { RlmPorts } from "./default_ports.ts";
 import { settleRlm } from "./settle_rlm.ts";
+import type { TraceSummary } from "./trace_summary.ts";
 
 /**
  * Everything `rlm` takes; every field but `query` and `context` has a default (docs/reference/cli.md
@@ -79,14 +80,8 @@ export interface RlmOptions extends RlmPorts {
 }
 
 /** The answer and what it took. */
-export interface RlmResult {
+export interface RlmResult extends TraceSummary {
   answer: string;
-  usage: { prompt_tokens: number; completion_tokens: number };
-  /** USD, or `null` when some model's price is unknown. */
-  cost_usd: number | null;
-  llm_calls: number;
-  cache_hits: number;
-  duration_ms: number;
   trace: Trace;
 }
 

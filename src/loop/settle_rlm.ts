@@ -16,6 +16,7 @@ import { Gateway } from "./gateway.ts";
 import { bindingStats } from "./preview.ts";
 import type { RlmOptions, RlmResult } from "./rlm.ts";
 import { runRlm } from "./run_rlm.ts";
+import { traceSummary } from "./trace_summary.ts";
 
 /** How a run ended: its result, or the error that ended it with the trace so far. */
 export type RlmOutcome =
@@ -180,18 +181,7 @@ function traceOf(
 }
 
 function resultOf(answer: string, trace: Trace): RlmResult {
-  return {
-    answer,
-    usage: {
-      prompt_tokens: trace.totals.prompt_tokens,
-      completion_tokens: trace.totals.completion_tokens,
-    },
-    cost_usd: trace.totals.cost_usd,
-    llm_calls: trace.totals.llm_calls,
-    cache_hits: trace.totals.cache_hits,
-    duration_ms: trace.duration_ms,
-    trace,
-  };
+  return { answer, ...traceSummary(trace), trace };
 }
 
 function toEnv(context: RlmOptions["context"]): Map<string, Binding> {
