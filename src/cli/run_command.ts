@@ -118,8 +118,9 @@ function stepsFlag(flag: string | undefined, name: string, envVar: string, fallb
   return intFlag(steps.name, steps.text, fallback, 0, MAX_STEPS);
 }
 
-async function runAction(flags: RunFlags): Promise<void> {
-  const settings = {
+/** The run's settings from its flags (and their env vars), every value checked. */
+function runSettings(flags: RunFlags) {
+  return {
     model: modelFlag(flags.model, "--model", "RLM_MODEL") ?? DEFAULTS.model,
     childModel: modelFlag(flags.childModel, "--child-model", "RLM_CHILD_MODEL"),
     baseUrl: baseUrlFlag(flags.baseUrl),
@@ -138,6 +139,10 @@ async function runAction(flags: RunFlags): Promise<void> {
     ),
     ...callLimits(flags),
   };
+}
+
+async function runAction(flags: RunFlags): Promise<void> {
+  const settings = runSettings(flags);
   if (flags.query.trim() === "") throw new UsageError("The query (-q) is empty");
   await checkPortFlags(flags);
   const choices = portChoices(flags);
@@ -161,12 +166,8 @@ async function runAction(flags: RunFlags): Promise<void> {
     console.error(`eval: ${ports.sandbox.description}`);
   }
   const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort(new Error("Interrupted"));
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  let outcome: RlmOutcome;
-  try {
-    outcome = await settleRlm({
+  const outcome = await whileListening(interrupt, () =>
+    settleRlm({
       query: flags.query,
       context: env,
       ...settings,
@@ -178,11 +179,7 @@ async function runAction(flags: RunFlags): Promise<void> {
       onModelCall: progress?.onModelCall,
       onStep: progress?.onStep,
       onOp: progress?.onOp,
-    });
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
-  }
+    }));
   const { trace } = outcome.status === "answered" ? outcome.result : outcome;
   const written = tracePath !== undefined && await saveTrace(tracePath, trace);
   progress?.summary({ ...trace.totals, duration_ms: trace.duration_ms });
@@ -206,6 +203,19 @@ async function runAction(flags: RunFlags): Promise<void> {
     );
   } else {
     printText(outcome.result.answer);
+  }
+}
+
+/** Run `task` with SIGINT and SIGTERM aborting `interrupt`. */
+async function whileListening<T>(interrupt: AbortController, task: () => Promise<T>): Promise<T> {
+  const onSignal = () => interrupt.abort(new Error("Interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    return await task();
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
   }
 }
 
