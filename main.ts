@@ -19,7 +19,6 @@ import { cacheCommand } from "./src/cli/cache_command.ts";
 import { pricingCommand } from "./src/cli/pricing_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 import { traceCommand } from "./src/cli/trace_command.ts";
-import { printText } from "./src/cli/_print.ts";
 
 /** Build the whole command tree. */
 function program(): Command {
@@ -64,9 +63,6 @@ async function main(args: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version print themselves and exit 0; commander already printed its error.
       return error.exitCode === 0 ? 0 : 2;
-    }
-    if (error instanceof BudgetExceededError && error.partial !== undefined) {
-      printText(error.partial);
     }
     const { code, message } = classify(error);
     console.error(`rlm: ${message.split("\n")[0]}`);

@@ -35,9 +35,10 @@ async function fanOut(ctx: BenchContext): Promise<BenchRow[]> {
   for (const [n, parallel] of [[256, 32], [64, 8]] as const) {
     ctx.log(`${n} direct sub-calls, 200 ms each, --max-parallel ${parallel}`);
     const items = Array.from({ length: n }, (_, i) => `item ${i}`).join("\n");
-    const sub = await planSubCalls({
+    const sub = planSubCalls({
       model: "bench-model",
       baseUrl: server.url,
+      modelPort: createOpenAIModel({ baseUrl: server.url, pricing: BUILTIN_PRICES }),
       maxDepth: 1,
       maxParallel: parallel,
       maxChildChars: 400_000,

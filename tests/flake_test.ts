@@ -16,10 +16,10 @@ import {
   run,
 } from "./_flake_fixture.ts";
 import { startScriptedServer, turnsSoFar } from "./fixtures/scripted_server.ts";
+import { V8_FLAGS_ARG } from "../src/v8_flags.ts";
 
 const skip = nixMissing ? ` (skipped: ${nixMissing})` : "";
-const V8 =
-  "--v8-flags=--enable-experimental-regexp-engine,--enable-experimental-regexp-engine-on-excessive-backtracks";
+const V8 = V8_FLAGS_ARG;
 /** Any request that reaches the network fails at once: offline means offline. */
 const NO_NET = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" };
 

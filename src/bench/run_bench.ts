@@ -4,9 +4,8 @@
  * @module
  */
 import type { ResultStore } from "../cache/store.ts";
-import { createOpenAIModel } from "../llm/openai_model.ts";
+import type { Executor } from "../exec/executor.ts";
 import type { ModelPort } from "../llm/port.ts";
-import { loadPricing } from "../llm/pricing.ts";
 import { rlm } from "../loop/rlm.ts";
 import { directMessages } from "../loop/run_rlm.ts";
 import { type BenchResult, BenchResultSchema, type BenchTask } from "../protocol/bench.ts";
@@ -22,15 +21,18 @@ export interface RunBenchOptions {
   methods: string[];
   model: string;
   childModel?: string;
-  baseUrl?: string;
-  modelPort?: ModelPort;
+  /** The model port (`defaultPorts()`), for every method. */
+  modelPort: ModelPort;
   /** The results file; results already in it are skipped (resume). */
   out: string;
   /** Stop the bench when it has cost this much. */
   maxCostUsd?: number;
   /** Characters of context the `direct` method may send (its window); longer ones are truncated. */
   windowChars: number;
+  /** The cache for model calls and op results; none means no caching. */
   store?: ResultStore;
+  /** Where the rlm methods' pure ops run; default the local executor with `store`. */
+  executor?: Executor;
   onResult?: (result: BenchResult, done: number, total: number) => void;
 }
 
@@ -46,8 +48,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResult[]>
   );
   const todo = options.tasks.flatMap((t) => options.methods.map((m) => [t, m] as const))
     .filter(([t, m]) => !done.has(`${t.id}\u0000${m}`));
-  const port = options.modelPort ??
-    createOpenAIModel({ baseUrl: options.baseUrl, pricing: await loadPricing() });
+  const port = options.modelPort;
   const results: BenchResult[] = [];
   let spent = 0;
   for (const [task, method] of todo) {
@@ -112,6 +113,7 @@ async function runOne(
       maxDepth: Number(method.slice("rlm-d".length)),
       modelPort: port,
       store: options.store,
+      executor: options.executor,
     });
     return {
       ...base,

@@ -5,6 +5,7 @@
  * @module
  */
 import { checkBaseUrl } from "../llm/providers.ts";
+import { DEFAULTS } from "../loop/defaults.ts";
 import { UsageError } from "../protocol/errors.ts";
 
 /** A flag, else its env var, else undefined (flags > env > defaults). */
@@ -93,8 +94,14 @@ export function callLimits(flags: {
   const timeout = numFlag("--timeout", flags.timeout, MAX_TIMEOUT_SEC);
   const parallel = fromEnvNamed(flags.maxParallel, "--max-parallel", "RLM_MAX_PARALLEL");
   return {
-    maxParallel: intFlag(parallel.name, parallel.text, 8, 1, MAX_PARALLEL),
-    maxChildChars: intFlag("--max-child-chars", flags.maxChildChars, 400_000, 1, MAX_CHILD_CHARS),
+    maxParallel: intFlag(parallel.name, parallel.text, DEFAULTS.maxParallel, 1, MAX_PARALLEL),
+    maxChildChars: intFlag(
+      "--max-child-chars",
+      flags.maxChildChars,
+      DEFAULTS.maxChildChars,
+      1,
+      MAX_CHILD_CHARS,
+    ),
     maxCostUsd: numFlag("--max-cost", flags.maxCost),
     maxLlmCalls: flags.maxLlmCalls === undefined
       ? undefined
@@ -106,7 +113,7 @@ export function callLimits(flags: {
 /** `--max-depth` (or `RLM_MAX_DEPTH`), from `min` (0 for `run`, 1 for `exec`). */
 export function depthFlag(flag: string | undefined, min: number): number {
   const depth = fromEnvNamed(flag, "--max-depth", "RLM_MAX_DEPTH");
-  return intFlag(depth.name, depth.text, 1, min, MAX_DEPTH);
+  return intFlag(depth.name, depth.text, DEFAULTS.maxDepth, min, MAX_DEPTH);
 }
 
 /** `--base-url` as given (an explicit endpoint), checked; undefined when absent. */
@@ -118,7 +125,7 @@ export function baseUrlFlag(flag: string | undefined): string | undefined {
 export function modelFlag(flag: string | undefined, name: string, envVar: string) {
   const model = fromEnvNamed(flag, name, envVar);
   if (model.text !== undefined && model.text.trim() === "") {
-    throw new UsageError(`Invalid ${model.name} "": give a model name such as gpt-5-mini`);
+    throw new UsageError(`Invalid ${model.name} "": give a model name such as ${DEFAULTS.model}`);
   }
   return model.text;
 }
@@ -150,7 +157,7 @@ function checkEvalFlags(
  * `--executor` (or `RLM_EXECUTOR`) is `local` or `nix`; `--cache-dir` (or `RLM_CACHE_DIR`) is
  * not empty and names a directory or a path that can become one.
  */
-export async function checkRuntimeFlags(
+export async function checkPortFlags(
   flags: {
     executor?: string;
     cacheDir?: string;

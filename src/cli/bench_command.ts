@@ -5,7 +5,8 @@
  */
 import { Command } from "commander";
 import { resolveCacheDir } from "../cache/cache_dir.ts";
-import { openFileStore } from "../cache/file_store.ts";
+import { defaultPorts } from "../loop/default_ports.ts";
+import { DEFAULTS } from "../loop/defaults.ts";
 import { SUITES } from "../bench/generators.ts";
 import { renderMarkdown, renderSvg, summarize } from "../bench/report.ts";
 import { METHODS, readResults, runBench } from "../bench/run_bench.ts";
@@ -44,7 +45,7 @@ export function benchCommand(): Command {
       "JSONL tasks {id, question, answer, answer_type, context | context_file}; repeatable",
       collect,
     )
-    .option("-m, --model <name>", "model [RLM_MODEL] (default: gpt-5-mini)")
+    .option("-m, --model <name>", `model [RLM_MODEL] (default: ${DEFAULTS.model})`)
     .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
     .option("--base-url <url>", "OpenAI-compatible endpoint [OPENAI_BASE_URL]")
     .option("--methods <list>", `comma-separated: ${METHODS.join(", ")}`, "rlm-d1,direct")
@@ -64,21 +65,27 @@ export function benchCommand(): Command {
     .option("--no-cache", "neither read nor write any cache")
     .action(async (flags: RunFlags) => {
       const tasks = await loadTasks(flags);
-      const model = fromEnv(flags.model, "RLM_MODEL") ?? "gpt-5-mini";
-      const store = flags.cache
-        ? await openFileStore(resolveCacheDir(fromEnv(flags.cacheDir, "RLM_CACHE_DIR")))
-        : undefined;
+      const model = fromEnv(flags.model, "RLM_MODEL") ?? DEFAULTS.model;
+      const childModel = fromEnv(flags.childModel, "RLM_CHILD_MODEL");
+      await using ports = await defaultPorts({
+        models: [...new Set([model, childModel ?? model])],
+        baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+        cacheDir: flags.cache
+          ? resolveCacheDir(fromEnv(flags.cacheDir, "RLM_CACHE_DIR"))
+          : undefined,
+      });
       const methods = flags.methods.split(",").map((m) => m.trim()).filter(Boolean);
       const results = await runBench({
         tasks,
         methods,
         model,
-        childModel: fromEnv(flags.childModel, "RLM_CHILD_MODEL"),
-        baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+        childModel,
+        modelPort: ports.modelPort!,
+        store: ports.store,
+        executor: ports.executor,
         out: flags.out,
         maxCostUsd: numFlag("--max-cost", flags.maxCost),
         windowChars: intFlag("--window-chars", flags.windowChars, 400_000, 1),
-        store,
         onResult: (r, done, total) => {
           const width = 20;
           const bar = "#".repeat(Math.round((done / total) * width)).padEnd(width, "-");

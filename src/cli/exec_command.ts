@@ -13,15 +13,16 @@ import { planSubCalls } from "../loop/plan_sub_calls.ts";
 import { isSubCall } from "../protocol/ops.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
+import { DEFAULTS } from "../loop/defaults.ts";
 import {
   baseUrlFlag,
   callLimits,
-  checkRuntimeFlags,
+  checkPortFlags,
   collect,
   depthFlag,
   modelFlag,
 } from "./_flags.ts";
-import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
+import { openPorts, portChoices, withEvalOptions } from "./_ports.ts";
 import { printText } from "./_print.ts";
 
 /** Options `rlm exec` takes. */
@@ -71,7 +72,7 @@ export function execCommand(): Command {
       .option("--json", "print {output, value, ops, cached} as JSON instead of the bare value")
       .option(
         "-m, --model <name>",
-        "model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: gpt-5-mini)",
+        `model for sub-call ops (map, rlm_call, prompt combine) [RLM_MODEL] (default: ${DEFAULTS.model})`,
       )
       .option(
         "--base-url <url>",
@@ -79,39 +80,50 @@ export function execCommand(): Command {
       )
       .option(
         "--max-depth <n>",
-        "sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+        `sub-call depth: 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: ${DEFAULTS.maxDepth})`,
       )
-      .option("--max-parallel <n>", "model calls in flight [RLM_MAX_PARALLEL] (default: 8)")
-      .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option(
+        "--max-parallel <n>",
+        `model calls in flight [RLM_MAX_PARALLEL] (default: ${DEFAULTS.maxParallel})`,
+      )
+      .option(
+        "--max-child-chars <n>",
+        `largest context of a direct sub-call (default: ${DEFAULTS.maxChildChars})`,
+      )
       .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when sub-calls have cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
       .option("--timeout <sec>", "stop after this many seconds")
       .action(async (planPath: string, flags: ExecFlags) => {
-        // Every flag is checked before the plan, the context or the runtime is touched.
-        const model = modelFlag(flags.model, "--model", "RLM_MODEL") ?? "gpt-5-mini";
+        // Every flag is checked before the plan, the context or the ports are touched.
+        const model = modelFlag(flags.model, "--model", "RLM_MODEL") ?? DEFAULTS.model;
         const baseUrl = baseUrlFlag(flags.baseUrl);
         const maxDepth = depthFlag(flags.maxDepth, 1);
         const limits = callLimits(flags);
-        await checkRuntimeFlags(flags);
-        const options = runtimeOptions(flags);
+        await checkPortFlags(flags);
+        const choices = portChoices(flags);
         const plan = parsePlan(await readPlanFile(planPath));
         const env = await readContexts(flags.context ?? [], {
           maxContextBytes: maxContextBytes(flags.maxContextBytes),
           stdinIsTerminal: Deno.stdin.isTerminal(),
         });
-        await using runtime = await openRuntime(options);
-        let cached = 0;
         // Sub-call ops need a model; a plan of pure ops never touches one.
-        const sub = plan.operations.some(isSubCall)
-          ? await planSubCalls({
+        const needsModel = plan.operations.some(isSubCall);
+        await using ports = await openPorts(choices, {
+          models: needsModel ? [model] : [],
+          baseUrl,
+        });
+        let cached = 0;
+        const sub = ports.modelPort
+          ? planSubCalls({
             model,
             baseUrl,
             maxDepth,
             ...limits,
-            store: runtime.store,
-            executor: runtime.executor,
-            sandbox: runtime.sandbox,
+            modelPort: ports.modelPort,
+            store: ports.store,
+            executor: ports.executor,
+            sandbox: ports.sandbox,
           })
           : undefined;
         // --timeout bounds a plan of pure ops too.
@@ -119,7 +131,7 @@ export function execCommand(): Command {
         let result;
         try {
           result = await runPlan(plan, env, {
-            executor: runtime.executor,
+            executor: ports.executor,
             ports: { subCall: sub?.port },
             signal: budget.controller.signal,
             onOp: (e) => {

@@ -6,7 +6,9 @@
 import { Command } from "commander";
 import { readContexts } from "../exec/context_files.ts";
 import { MAX_CONTEXT_BYTES_HELP, maxContextBytes } from "./_context_flags.ts";
-import { rlm, type RlmResult } from "../loop/rlm.ts";
+import { DEFAULTS } from "../loop/defaults.ts";
+import { type RlmOutcome, settleRlm } from "../loop/settle_rlm.ts";
+import { traceSummary } from "../loop/trace_summary.ts";
 import { BudgetExceededError, UsageError } from "../protocol/errors.ts";
 import type { Trace } from "../protocol/trace.ts";
 import { defaultTracePath, writeTrace } from "../trace/write_trace.ts";
@@ -14,7 +16,7 @@ import { progressPrinter } from "./_progress.ts";
 import {
   baseUrlFlag,
   callLimits,
-  checkRuntimeFlags,
+  checkPortFlags,
   collect,
   depthFlag,
   fromEnvNamed,
@@ -22,7 +24,7 @@ import {
   MAX_STEPS,
   modelFlag,
 } from "./_flags.ts";
-import { openRuntime, runtimeOptions, withEvalOptions } from "./_runtime.ts";
+import { openPorts, portChoices, withEvalOptions } from "./_ports.ts";
 import { printText } from "./_print.ts";
 
 interface RunFlags {
@@ -64,7 +66,7 @@ export function runCommand(): Command {
         "context file; repeatable; - is stdin (default: stdin)",
         collect,
       )
-      .option("-m, --model <name>", "root model [RLM_MODEL] (default: gpt-5-mini)")
+      .option("-m, --model <name>", `root model [RLM_MODEL] (default: ${DEFAULTS.model})`)
       .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
       .option(
         "--base-url <url>",
@@ -72,15 +74,24 @@ export function runCommand(): Command {
       )
       .option(
         "--max-depth <n>",
-        "sub-call depth: 0 none, 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: 1)",
+        `sub-call depth: 0 none, 1 direct calls, 2+ recursive [RLM_MAX_DEPTH] (default: ${DEFAULTS.maxDepth})`,
       )
-      .option("--max-explore <n>", "explore steps per call [RLM_MAX_EXPLORE] (default: 20)")
-      .option("--max-commits <n>", "commit cycles per call [RLM_MAX_COMMITS] (default: 5)")
+      .option(
+        "--max-explore <n>",
+        `explore steps per call [RLM_MAX_EXPLORE] (default: ${DEFAULTS.maxExplore})`,
+      )
+      .option(
+        "--max-commits <n>",
+        `commit cycles per call [RLM_MAX_COMMITS] (default: ${DEFAULTS.maxCommits})`,
+      )
       .option(
         "--max-parallel <n>",
-        "model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: 8)",
+        `model calls in flight, whole tree [RLM_MAX_PARALLEL] (default: ${DEFAULTS.maxParallel})`,
       )
-      .option("--max-child-chars <n>", "largest context of a direct sub-call (default: 400000)")
+      .option(
+        "--max-child-chars <n>",
+        `largest context of a direct sub-call (default: ${DEFAULTS.maxChildChars})`,
+      )
       .option("--max-context-bytes <n>", MAX_CONTEXT_BYTES_HELP)
       .option("--max-cost <usd>", "stop when the run has cost this much")
       .option("--max-llm-calls <n>", "stop after this many model calls")
@@ -107,19 +118,34 @@ function stepsFlag(flag: string | undefined, name: string, envVar: string, fallb
   return intFlag(steps.name, steps.text, fallback, 0, MAX_STEPS);
 }
 
-async function runAction(flags: RunFlags): Promise<void> {
-  const settings = {
-    model: modelFlag(flags.model, "--model", "RLM_MODEL") ?? "gpt-5-mini",
+/** The run's settings from its flags (and their env vars), every value checked. */
+function runSettings(flags: RunFlags) {
+  return {
+    model: modelFlag(flags.model, "--model", "RLM_MODEL") ?? DEFAULTS.model,
     childModel: modelFlag(flags.childModel, "--child-model", "RLM_CHILD_MODEL"),
     baseUrl: baseUrlFlag(flags.baseUrl),
     maxDepth: depthFlag(flags.maxDepth, 0),
-    maxExplore: stepsFlag(flags.maxExplore, "--max-explore", "RLM_MAX_EXPLORE", 20),
-    maxCommits: stepsFlag(flags.maxCommits, "--max-commits", "RLM_MAX_COMMITS", 5),
+    maxExplore: stepsFlag(
+      flags.maxExplore,
+      "--max-explore",
+      "RLM_MAX_EXPLORE",
+      DEFAULTS.maxExplore,
+    ),
+    maxCommits: stepsFlag(
+      flags.maxCommits,
+      "--max-commits",
+      "RLM_MAX_COMMITS",
+      DEFAULTS.maxCommits,
+    ),
     ...callLimits(flags),
   };
+}
+
+async function runAction(flags: RunFlags): Promise<void> {
+  const settings = runSettings(flags);
   if (flags.query.trim() === "") throw new UsageError("The query (-q) is empty");
-  await checkRuntimeFlags(flags);
-  const options = runtimeOptions(flags);
+  await checkPortFlags(flags);
+  const choices = portChoices(flags);
   const tracePath = flags.trace === undefined || flags.trace === false
     ? undefined
     : flags.trace === true
@@ -129,82 +155,96 @@ async function runAction(flags: RunFlags): Promise<void> {
     stdinIsTerminal: Deno.stdin.isTerminal(),
     maxContextBytes: maxContextBytes(flags.maxContextBytes),
   });
-  await using runtime = await openRuntime(options);
   const progress = flags.verbose ? progressPrinter() : undefined;
-  if (progress && runtime.sandbox) console.error(`eval: ${runtime.sandbox.description}`);
+  const models = [...new Set([settings.model, settings.childModel ?? settings.model])];
+  await using ports = await openPorts(choices, {
+    models,
+    baseUrl: settings.baseUrl,
+    onRetry: progress?.onRetry,
+  });
+  if (progress && ports.sandbox && "description" in ports.sandbox) {
+    console.error(`eval: ${ports.sandbox.description}`);
+  }
   const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort(new Error("Interrupted"));
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  let result: RlmResult;
-  try {
-    result = await rlm({
+  const outcome = await whileListening(interrupt, () =>
+    settleRlm({
       query: flags.query,
       context: env,
       ...settings,
-      executor: runtime.executor,
-      store: runtime.store,
-      sandbox: runtime.sandbox,
+      modelPort: ports.modelPort,
+      executor: ports.executor,
+      store: ports.store,
+      sandbox: ports.sandbox,
       signal: interrupt.signal,
       onModelCall: progress?.onModelCall,
       onStep: progress?.onStep,
       onOp: progress?.onOp,
-      onRetry: progress?.onRetry,
-    });
-  } catch (error) {
-    const trace = (error as { trace?: Trace }).trace;
-    const written = tracePath !== undefined && trace !== undefined &&
-      await saveTrace(tracePath, trace);
-    if (trace) progress?.summary({ ...trace.totals, duration_ms: trace.duration_ms });
+    }));
+  const { trace } = outcome.status === "answered" ? outcome.result : outcome;
+  const written = tracePath !== undefined && await saveTrace(tracePath, trace);
+  progress?.summary({ ...trace.totals, duration_ms: trace.duration_ms });
+  if (outcome.status !== "answered") {
     if (interrupt.signal.aborted) {
       throw new Error(
         `Interrupted${written ? `; the trace so far was written to ${tracePath}` : ""}`,
       );
     }
-    if (error instanceof BudgetExceededError && flags.json && trace) {
-      console.log(
-        JSON.stringify({
-          ...summaryOf(trace),
-          answer: error.partial ?? null,
-          status: "budget_exceeded",
-          trace: tracePath,
-        }),
-      );
-      throw new BudgetExceededError(error.budget, error.message);
-    }
-    throw error;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    printPartial(outcome, flags.json === true, tracePath);
+    throw outcome.error;
   }
-  if (tracePath) await saveTrace(tracePath, result.trace);
-  progress?.summary({ ...result.trace.totals, duration_ms: result.duration_ms });
   if (flags.json) {
     console.log(
       JSON.stringify({
-        ...summaryOf(result.trace),
-        answer: result.answer,
+        ...summaryOf(trace),
+        answer: outcome.result.answer,
         status: "answered",
         trace: tracePath,
       }),
     );
   } else {
-    printText(result.answer);
+    printText(outcome.result.answer);
+  }
+}
+
+/** Run `task` with SIGINT and SIGTERM aborting `interrupt`. */
+async function whileListening<T>(interrupt: AbortController, task: () => Promise<T>): Promise<T> {
+  const onSignal = () => interrupt.abort(new Error("Interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    return await task();
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+/**
+ * When a budget ran out, the best partial answer goes to stdout (as the `answer` of the JSON
+ * with `--json`) before the error: exit code 3 (docs/reference/cli.md).
+ */
+function printPartial(
+  outcome: Exclude<RlmOutcome, { status: "answered" }>,
+  json: boolean,
+  tracePath: string | undefined,
+) {
+  if (!(outcome.error instanceof BudgetExceededError)) return;
+  if (json) {
+    console.log(
+      JSON.stringify({
+        ...summaryOf(outcome.trace),
+        answer: outcome.partial ?? null,
+        status: "budget_exceeded",
+        trace: tracePath,
+      }),
+    );
+  } else if (outcome.partial !== undefined) {
+    printText(outcome.partial);
   }
 }
 
 function summaryOf(trace: Trace) {
-  return {
-    usage: {
-      prompt_tokens: trace.totals.prompt_tokens,
-      completion_tokens: trace.totals.completion_tokens,
-    },
-    cost_usd: trace.totals.cost_usd,
-    llm_calls: trace.totals.llm_calls,
-    cache_hits: trace.totals.cache_hits,
-    duration_ms: trace.duration_ms,
-    model: trace.options.model,
-  };
+  return { ...traceSummary(trace), model: trace.options.model };
 }
 
 /** Write the trace; a trace that cannot be written is a warning, never the run's failure. */

@@ -23,11 +23,6 @@ export interface CreateExecutorOptions {
   store?: ResultStore;
   /** The cache directory (the Nix executor keeps its index and GC roots there). */
   cacheDir?: string;
-  /**
-   * Not read by any executor: `--no-cache` reaches them as no `store` and no `cacheDir`.
-   * @deprecated Pass no `store` and no `cacheDir` instead.
-   */
-  cache?: boolean;
   /** The sandbox for `eval`. */
   ports?: OpPorts;
   /** A WASI python.wasm, its stdlib and the eval limits: the nix executor runs eval in Nix. */

@@ -1,5 +1,5 @@
 /**
- * The model port: one chat completion, whatever the provider (docs/reference/cli.md, docs/how-to/cache.md).
+ * The model port: one chat completion, whatever the provider (docs/how-to/models.md).
  *
  * @module
  */
@@ -38,7 +38,10 @@ export interface ChatResponse {
   retries: number;
 }
 
-/** Anything that answers chat requests: the OpenAI-compatible client, or a cache in front of it. */
+/**
+ * Anything that answers chat requests: `openModel()` (a provider's adapter under the retry
+ * layer), or a fake in tests. The cache is not a port: the loop's gateway reads it first.
+ */
 export interface ModelPort {
   complete(request: ChatRequest, options?: { signal?: AbortSignal }): Promise<ChatResponse>;
 }

@@ -16,6 +16,11 @@ export interface Provider {
   keyVar?: string;
   /** Env var that overrides `baseUrl` for this provider only. */
   baseUrlVar?: string;
+  /**
+   * The wire protocol, a key of `ADAPTERS` in `open_model.ts`.
+   * @default {"openai"} (chat completions)
+   */
+  api?: string;
 }
 
 /** The providers rlm knows by prefix. */

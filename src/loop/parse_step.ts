@@ -14,7 +14,11 @@ export type ParsedStep = { ok: true; step: Step } | { ok: false; error: string }
  *
  * @example
  * ```ts
- * parseStep('Sure!\n```json\n{"mode": "final", "answer": 42}\n```'); // { ok: true, step: {mode: "final", answer: 42} }
+ * import { assertEquals } from "../../tests/_assert.ts";
+ * import { parseStep } from "./parse_step.ts";
+ * // Prose and code fences around the JSON are tolerated.
+ * const parsed = parseStep('Sure! {"mode": "final", "answer": 42}');
+ * assertEquals(parsed.ok, true);
  * ```
  */
 export function parseStep(reply: string): ParsedStep {

@@ -6,13 +6,11 @@
  */
 import type { ResultStore } from "../cache/store.ts";
 import type { Executor } from "../exec/executor.ts";
-import { createOpenAIModel } from "../llm/openai_model.ts";
 import type { ModelPort } from "../llm/port.ts";
-import { loadPricing } from "../llm/pricing.ts";
-import { resolveEndpoint } from "../llm/providers.ts";
 import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 import type { CallRecord } from "../protocol/trace.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
+import { DEFAULTS } from "./defaults.ts";
 import { Gateway } from "./gateway.ts";
 import { createSubCallPort } from "./run_rlm.ts";
 
@@ -20,8 +18,10 @@ import { createSubCallPort } from "./run_rlm.ts";
 export interface PlanSubCallOptions extends BudgetLimits {
   /** The model sub-calls use. */
   model: string;
+  /** `--base-url`, part of the model-call cache key. */
   baseUrl?: string;
-  modelPort?: ModelPort;
+  /** The model port (`defaultPorts()`), with the model's key already checked. */
+  modelPort: ModelPort;
   /** 1: direct calls; 2+: sub-calls speak the protocol with one level less. */
   maxDepth: number;
   maxParallel: number;
@@ -32,15 +32,12 @@ export interface PlanSubCallOptions extends BudgetLimits {
 }
 
 /** A sub-call port for a plan, with the budget that bounds it. Dispose the budget when done. */
-export async function planSubCalls(
+export function planSubCalls(
   options: PlanSubCallOptions,
-): Promise<{ port: SubCallPort; budget: Budget; record: CallRecord }> {
-  // A missing key or a bad endpoint fails before anything runs.
-  if (options.modelPort === undefined) resolveEndpoint(options.model, { baseUrl: options.baseUrl });
+): { port: SubCallPort; budget: Budget; record: CallRecord } {
   const budget = new Budget(options);
   const gateway = new Gateway({
-    model: options.modelPort ??
-      createOpenAIModel({ baseUrl: options.baseUrl, pricing: await loadPricing() }),
+    model: options.modelPort,
     store: options.store,
     baseUrl: options.baseUrl,
     budget,
@@ -66,9 +63,9 @@ export async function planSubCalls(
     sandbox: options.sandbox,
     model: options.model,
     childModel: options.model,
-    maxExplore: 20,
-    maxCommits: 5,
-    maxBadReplies: 3,
+    maxExplore: DEFAULTS.maxExplore,
+    maxCommits: DEFAULTS.maxCommits,
+    maxBadReplies: DEFAULTS.maxBadReplies,
     maxChildChars: options.maxChildChars,
     nextId: () => id++,
     depth: options.maxDepth,

@@ -3,7 +3,12 @@
  * The root never sees the context: only variable names, kinds, sizes and result previews.
  *
  * Every call is bounded by the loop's shape: at most `maxTurns()` protocol turns (one model
- * request each), then one request for a final answer, whatever the model replies.
+ * request each), then one request for a final answer, whatever the model replies. Using up
+ * `maxExplore` alone does not end the turns: a further explore step is refused with an error
+ * telling the model to commit or answer. The request for a final answer comes once both explores
+ * and commits are used up, after `maxBadReplies` invalid or refused replies in a row, or after
+ * `maxTurns()` turns. When a budget runs out, the root is asked once more, outside the budget,
+ * for its best (partial) answer.
  *
  * @module
  */

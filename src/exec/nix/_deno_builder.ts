@@ -5,10 +5,10 @@
  * @module
  */
 import { nixString } from "./_nix_cli.ts";
+import { V8_FLAGS as FLAGS } from "../../v8_flags.ts";
 
 /** The V8 flags every op needs (grep's linear-time regexes), as for the CLI. */
-export const V8_FLAGS =
-  "--enable-experimental-regexp-engine,--enable-experimental-regexp-engine-on-excessive-backtracks";
+export const V8_FLAGS = FLAGS;
 
 /**
  * Nix attributes (`builder`, `args`, `DENO_DIR`) that run `script` with `deno`; both are Nix
