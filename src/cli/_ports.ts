@@ -59,8 +59,7 @@ export function portChoices(flags: PortFlags): PortChoices {
 }
 
 /**
- * Build the ports for `choices` (the cache directory resolved now) and the models of `run`;
- * dispose them when done.
+ * Build the ports for `choices` (the cache directory resolved now) and the models of `run`.
  */
 export function openPorts(
   choices: PortChoices,

@@ -67,7 +67,7 @@ export function benchCommand(): Command {
       const tasks = await loadTasks(flags);
       const model = fromEnv(flags.model, "RLM_MODEL") ?? DEFAULTS.model;
       const childModel = fromEnv(flags.childModel, "RLM_CHILD_MODEL");
-      await using ports = await defaultPorts({
+      const ports = await defaultPorts({
         models: [...new Set([model, childModel ?? model])],
         baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
         cacheDir: flags.cache

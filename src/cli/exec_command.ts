@@ -109,7 +109,7 @@ export function execCommand(): Command {
         });
         // Sub-call ops need a model; a plan of pure ops never touches one.
         const needsModel = plan.operations.some(isSubCall);
-        await using ports = await openPorts(choices, {
+        const ports = await openPorts(choices, {
           models: needsModel ? [model] : [],
           baseUrl,
         });

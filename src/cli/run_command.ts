@@ -157,7 +157,7 @@ async function runAction(flags: RunFlags): Promise<void> {
   });
   const progress = flags.verbose ? progressPrinter() : undefined;
   const models = [...new Set([settings.model, settings.childModel ?? settings.model])];
-  await using ports = await openPorts(choices, {
+  const ports = await openPorts(choices, {
     models,
     baseUrl: settings.baseUrl,
     onRetry: progress?.onRetry,

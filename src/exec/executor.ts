@@ -51,10 +51,4 @@ export interface Executor {
    * ops that are ready, batch after batch.
    */
   readonly graph?: GraphRunner;
-  /**
-   * Optional: release what the executor holds. Neither executor defines it: neither holds
-   * anything between runs (the Nix executor's index and GC roots belong to the cache dir, and
-   * `rlm cache gc` or `clear` drops them).
-   */
-  close?(): Promise<void>;
 }

@@ -73,8 +73,8 @@ export interface DefaultPortsOptions {
   sandbox?: SandboxPort;
 }
 
-/** The ports, built; dispose them when the run is over. */
-export interface Ports extends RlmPorts, AsyncDisposable {
+/** The ports, built. */
+export interface Ports extends RlmPorts {
   readonly executor: Executor;
   /** Built from `eval`, with its description (for `-v`); or the sandbox that was given. */
   readonly sandbox?: Sandbox | SandboxPort;
@@ -90,7 +90,7 @@ export interface Ports extends RlmPorts, AsyncDisposable {
  * @example
  * ```ts
  * import { defaultPorts, rlm } from "../../mod.ts";
- * await using ports = await defaultPorts({ models: ["gpt-5-mini"], cacheDir: "/tmp/rlm-cache" });
+ * const ports = await defaultPorts({ models: ["gpt-5-mini"], cacheDir: "/tmp/rlm-cache" });
  * const { answer } = await rlm({ query: "How many requests timed out?", context: "...", ...ports });
  * ```
  */
@@ -127,9 +127,6 @@ export async function defaultPorts(options: DefaultPortsOptions = {}): Promise<P
     sandbox,
     executor,
     cacheDir,
-    async [Symbol.asyncDispose]() {
-      await executor.close?.();
-    },
   };
 }
 

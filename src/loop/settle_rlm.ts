@@ -45,7 +45,7 @@ export type RlmOutcome =
 export async function settleRlm(options: RlmOptions): Promise<RlmOutcome> {
   const model = options.model ?? DEFAULTS.model;
   const childModel = options.childModel ?? model;
-  await using built = await missingPorts(options, [...new Set([model, childModel])]);
+  const built = await missingPorts(options, [...new Set([model, childModel])]);
   const executor = options.executor ?? built!.executor;
   const budget = new Budget({
     maxCostUsd: options.maxCostUsd,

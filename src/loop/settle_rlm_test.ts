@@ -59,7 +59,7 @@ Deno.test("a run whose budget runs out settles to the error, the trace so far an
 });
 
 Deno.test("defaultPorts builds no model port for a plan of pure ops, and the local executor", async () => {
-  await using ports = await defaultPorts({ models: [] });
+  const ports = await defaultPorts({ models: [] });
   assertEquals(ports.modelPort, undefined);
   assertEquals([ports.executor.name, ports.store, ports.sandbox], ["local", undefined, undefined]);
 });
