@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { rlmArgv } from "../bench/_rlm.ts";
+import { rlmArgv } from "../perf/_rlm.ts";
 
 /** What a CLI run printed and how it ended. */
 export interface CliResult {

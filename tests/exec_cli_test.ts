@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
-import { rlmArgv } from "../bench/_rlm.ts";
+import { rlmArgv } from "../perf/_rlm.ts";
 
 const EXAMPLES = new URL("../docs/examples/", import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 import { TraceSchema } from "../src/protocol/trace.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
-import { rlmArgv } from "../bench/_rlm.ts";
+import { rlmArgv } from "../perf/_rlm.ts";
 import { runCli } from "./_cli.ts";
 import {
   isRootRequest,

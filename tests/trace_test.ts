@@ -3,7 +3,7 @@ import { type Trace, TraceSchema } from "../src/protocol/trace.ts";
 import { fullMessages } from "../src/trace/call_messages.ts";
 import { renderTraceHtml } from "../src/trace/render_html.ts";
 import { writeTrace } from "../src/trace/write_trace.ts";
-import { rlmArgv } from "../bench/_rlm.ts";
+import { rlmArgv } from "../perf/_rlm.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { runCli } from "./_cli.ts";
 import { needTools, skipUnless, which } from "./_tools.ts";
