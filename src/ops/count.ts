@@ -13,7 +13,7 @@ import {
   rangeBlocks,
 } from "./regex/line_pattern.ts";
 import { pauser } from "./regex/pauser.ts";
-import type { OpArgs } from "../protocol/ops.ts";
+import type { OpArgs } from "./operation.ts";
 import type { OpImpl } from "./types.ts";
 
 /**

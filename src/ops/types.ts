@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { OpArgs, OpName } from "../protocol/ops.ts";
+import type { OpArgs, OpName } from "./operation.ts";
 import type { Value } from "../protocol/value.ts";
 import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 

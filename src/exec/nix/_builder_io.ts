@@ -10,7 +10,7 @@ import {
   encodeErrorOutcome,
   ERROR_MAGIC,
 } from "./_builder_entry.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Outcome } from "./_outcome.ts";
 

@@ -11,7 +11,7 @@ import { encodeEntry } from "../../cache/file_store.ts";
 import { OpError } from "../../ops/op_error.ts";
 import type { OpPorts } from "../../ops/types.ts";
 import { hashValue } from "../../cache/hash.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
 import { createLocalExecutor } from "../local/local_executor.ts";
