@@ -15,8 +15,7 @@ import type { Value } from "../protocol/value.ts";
 export type OpEffect = "pure" | "sandbox" | "sub-call";
 
 /** The zod schema of an op's args: a strict object, refinements included. */
-// deno-lint-ignore no-explicit-any
-export type OpArgsSchema = z.ZodObject<any, z.core.$strict>;
+export type OpArgsSchema = z.ZodObject<z.core.$ZodShape, z.core.$strict>;
 
 /** A line of the system prompt's op list, shown when the effect it `needs` is available. */
 export interface OpPromptLine {

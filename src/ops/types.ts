@@ -29,8 +29,11 @@ export interface Vars {
 
 /** Effects handed to ops. A missing port makes the ops that need it fail with a clear error. */
 export interface OpPorts {
+  /** Sub-calls to a model, for `rlm_call`, `map` and prompt `combine`. */
   subCall?: SubCallPort;
+  /** The Python sandbox, for `eval`. */
   sandbox?: SandboxPort;
+  /** Cancels the op: long scans stop between blocks, sub-calls and the sandbox are aborted. */
   signal?: AbortSignal;
 }
 

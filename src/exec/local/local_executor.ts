@@ -1,5 +1,7 @@
 /**
- * The `local` executor (docs/explanation/nix-executor.md): pure ops run in-process; results go to the file cache.
+ * The `local` executor (docs/reference/cli.md `--executor`): every op but the sub-calls runs in
+ * this process (grep and count over a big context file in parallel parts, eval through the
+ * sandbox port); results go to the result store, when there is one.
  *
  * @module
  */
