@@ -5,13 +5,13 @@
  */
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
-import { text } from "./_arg_types.ts";
+import { nonEmptyText } from "./_arg_types.ts";
 import { BUILTIN_COMBINE_STRATEGIES } from "./_combine_strategies.ts";
 import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
   inputs: z.array(VarNameSchema).min(1, "must name at least one variable"),
-  strategy: text.min(1, "must not be empty").default("concat"),
+  strategy: nonEmptyText.default("concat"),
 });
 
 const builtin: readonly string[] = BUILTIN_COMBINE_STRATEGIES;

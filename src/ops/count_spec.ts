@@ -5,14 +5,14 @@
  */
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
-import { text } from "./_arg_types.ts";
+import { nonEmptyText } from "./_arg_types.ts";
 import { countPart, mergeCountParts } from "./count.ts";
-import type { LineParts, OpSpec } from "./op_spec.ts";
+import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
   input: VarNameSchema,
   mode: z.enum(["lines", "chars", "words", "matches"]).default("lines"),
-  pattern: text.min(1, "must not be empty").optional(),
+  pattern: nonEmptyText.optional(),
   ignore_case: z.boolean().default(false),
 }).superRefine(({ mode, pattern }, ctx) => {
   if (mode === "matches" && pattern === undefined) {
@@ -27,11 +27,6 @@ const args = z.strictObject({
   }
 });
 
-const parts: LineParts<z.output<typeof args>> = {
-  part: countPart,
-  merge: (results) => mergeCountParts(results as number[]),
-};
-
 /** `count`: an integer as text. */
 export const countSpec: OpSpec<"count", typeof args> = {
   name: "count",
@@ -40,7 +35,7 @@ export const countSpec: OpSpec<"count", typeof args> = {
   effect: "pure",
   variableArgs: ["input"],
   // Lines, characters, words and matches never cross a line end.
-  lineParts: () => parts,
+  lineParts: () => ({ part: countPart, merge: mergeCountParts }),
   prompt: [{
     needs: "pure",
     line:

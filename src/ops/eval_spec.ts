@@ -5,11 +5,11 @@
  */
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
-import { text } from "./_arg_types.ts";
+import { nonEmptyText } from "./_arg_types.ts";
 import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
-  code: text.min(1, "must not be empty"),
+  code: nonEmptyText,
   inputs: z.array(VarNameSchema).optional(),
 });
 

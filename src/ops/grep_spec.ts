@@ -5,21 +5,16 @@
  */
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
-import { nonNegInt, text } from "./_arg_types.ts";
+import { nonEmptyText, nonNegInt } from "./_arg_types.ts";
 import { grepPart, mergeGrepParts } from "./grep.ts";
-import type { LineParts, OpSpec } from "./op_spec.ts";
+import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
   input: VarNameSchema,
-  pattern: text.min(1, "must not be empty"),
+  pattern: nonEmptyText,
   ignore_case: z.boolean().default(false),
   context_lines: nonNegInt.max(1000, "must be at most 1000").default(0),
 });
-
-const parts: LineParts<z.output<typeof args>> = {
-  part: grepPart,
-  merge: (results) => mergeGrepParts(results as string[]),
-};
 
 /** `grep`: matching lines, Python-style regex. */
 export const grepSpec: OpSpec<"grep", typeof args> = {
@@ -29,7 +24,8 @@ export const grepSpec: OpSpec<"grep", typeof args> = {
   effect: "pure",
   variableArgs: ["input"],
   // With context lines a match needs its neighbours, which may be in another part.
-  lineParts: (args) => args.context_lines === 0 ? parts : undefined,
+  lineParts: (args) =>
+    args.context_lines === 0 ? { part: grepPart, merge: mergeGrepParts } : undefined,
   prompt: [{
     needs: "pure",
     line:

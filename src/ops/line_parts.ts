@@ -32,5 +32,7 @@ export interface OperationParts {
 export function lineParts<K extends OpName>(op: OperationOf<K>): OperationParts | undefined {
   const parts = specOf(op).lineParts?.(op.args);
   if (parts === undefined) return undefined;
-  return { part: (pieces) => parts.part(op.args, pieces), merge: parts.merge };
+  // The results merged are those of this op's own `part`, so of the type its `merge` takes.
+  const merge = parts.merge as (results: (string | number)[]) => Value;
+  return { part: (pieces) => parts.part(op.args, pieces), merge };
 }

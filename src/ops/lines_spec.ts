@@ -3,16 +3,10 @@
  *
  * @module
  */
-import { z } from "zod";
-import { VarNameSchema } from "../protocol/value.ts";
-import { int } from "./_arg_types.ts";
+import { rangeArgs } from "./_arg_types.ts";
 import type { OpSpec } from "./op_spec.ts";
 
-const args = z.strictObject({
-  input: VarNameSchema,
-  start: int.default(1),
-  end: int.optional(),
-});
+const args = rangeArgs(1);
 
 /** `lines`: lines start..end, 1-based, inclusive. */
 export const linesSpec: OpSpec<"lines", typeof args> = {

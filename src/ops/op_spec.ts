@@ -37,12 +37,12 @@ export interface OpDocRow {
   result: string;
 }
 
-/** How an op splits over line-aligned parts of its `input` text. */
-export interface LineParts<A> {
+/** How an op with args `A` splits over line-aligned parts of its `input` text. */
+export interface LineParts<A, P extends string | number> {
   /** The op's result over one part (a structured-clonable value, sent back by a worker). */
-  part(args: A, pieces: Iterable<string>): string | number;
+  part(args: A, pieces: Iterable<string>): P;
   /** The op's result from its parts' results, in text order. */
-  merge(parts: (string | number)[]): Value;
+  merge(parts: P[]): Value;
 }
 
 /**
@@ -70,7 +70,9 @@ export interface OpSpec<N extends string = string, S extends OpArgsSchema = OpAr
    */
   seesNames?: boolean;
   /** How the op splits over line-aligned parts of its input, when it does with these args. */
-  lineParts?: (args: z.output<S>) => LineParts<z.output<S>> | undefined;
+  lineParts?: (
+    args: z.output<S>,
+  ) => LineParts<z.output<S>, string> | LineParts<z.output<S>, number> | undefined;
   /** The lines of the system prompt's op list (the first is the op's own). */
   prompt: readonly OpPromptLine[];
   /** The rows of the docs' op tables (the first is the op's own). */

@@ -5,12 +5,12 @@
  */
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
-import { text } from "./_arg_types.ts";
+import { nonEmptyText } from "./_arg_types.ts";
 import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
   input: VarNameSchema,
-  delimiter: text.min(1, "must not be empty"),
+  delimiter: nonEmptyText,
 });
 
 /** `split`: pieces between occurrences of a literal delimiter. */
