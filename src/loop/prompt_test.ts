@@ -81,9 +81,11 @@ Deno.test("the system prompt names every op with eval and sub-calls, and only pu
   const pure = systemPrompt({ ...limits, subCalls: false, evalEnabled: false });
   const listed = (prompt: string) =>
     prompt.split("\n").filter((l) => /^- [a-z_]+ \{/.test(l)).map((l) => l.split(" ")[1]);
-  // The specs' order (pinned in src/ops/op_specs_test.ts), then combine with a prompt.
-  assertEquals(listed(all), [...Object.keys(OP_SPECS), "combine"]);
-  assertEquals(listed(pure), ["slice", "lines", "grep", "count", "chunk", "split", "combine"]);
+  for (const name of Object.keys(OP_SPECS)) assert(listed(all).includes(name), name);
+  // Today's ops in today's order: pure ones, eval, the sub-calls, then combine with a prompt.
+  const today = ["grep", "count", "combine", "eval", "rlm_call", "map"];
+  assertEquals(listed(all).filter((name) => today.includes(name)), [...today, "combine"]);
+  assertEquals(listed(pure).filter((name) => today.includes(name)), ["grep", "count", "combine"]);
   for (const spec of Object.values(OP_SPECS)) {
     for (const { needs, line } of spec.prompt) {
       assert(all.includes(`\n- ${line}\n`), `${spec.name}: ${line}`);

@@ -20,6 +20,7 @@ Deno.test("the files generated from the op specs are current (else run `deno tas
 });
 
 Deno.test("the ops keep their order, and each spec is under its own name with an implementation", () => {
+  // The ops of rlm 0.1, in the order of the prompt and the docs (a new op may go anywhere).
   const names = [
     "slice",
     "lines",
@@ -32,8 +33,8 @@ Deno.test("the ops keep their order, and each spec is under its own name with an
     "rlm_call",
     "map",
   ];
-  assertEquals(Object.keys(OP_SPECS), names);
-  assertEquals(Object.keys(OPS), names);
+  assertEquals(Object.keys(OP_SPECS).filter((name) => names.includes(name)), names);
+  assertEquals(Object.keys(OPS), Object.keys(OP_SPECS));
   for (const [name, spec] of Object.entries(OP_SPECS)) assertEquals(spec.name, name);
 });
 
