@@ -31,6 +31,8 @@ interface Found {
   specExport: string;
   /** The export of `<stem>.ts` (`rlmCall`). */
   implExport: string;
+  /** The export of `<stem>.ts` that is the spec's `lineParts` (`grepLineParts`), if any. */
+  partsExport?: string;
 }
 
 function camelCase(name: string): string {
@@ -50,13 +52,25 @@ export async function findSpecs(): Promise<Found[]> {
     if (spec?.name !== stem) {
       throw new Error(`src/ops/${entry.name} must export ${specExport}, the spec of op "${stem}"`);
     }
-    found.push({ spec, stem, specExport, implExport: spec.implementation ?? camelCase(stem) });
+    const implExport = spec.implementation ?? camelCase(stem);
+    found.push({ spec, stem, specExport, implExport, partsExport: await partsExport(spec, stem) });
   }
   found.sort((a, b) => a.spec.order - b.spec.order);
   const orders = found.map((f) => f.spec.order);
   const twice = found.find((f, i) => orders.indexOf(f.spec.order) !== i);
   if (twice) throw new Error(`Two op specs have order ${twice.spec.order} (one is ${twice.stem})`);
   return found;
+}
+
+/** The name under which `src/ops/<stem>.ts` exports the spec's `lineParts`. */
+async function partsExport(spec: OpSpec, stem: string): Promise<string | undefined> {
+  if (spec.lineParts === undefined) return undefined;
+  const impl = await import(new URL(`${stem}.ts`, OPS_DIR).href);
+  const name = spec.lineParts.name;
+  if (impl[name] !== spec.lineParts) {
+    throw new Error(`The lineParts of op "${stem}" must be an export of src/ops/${stem}.ts`);
+  }
+  return name;
 }
 
 function specsModule(found: Found[]): string {
@@ -75,6 +89,10 @@ ${found.map((f) => `  ${f.stem}: ${f.specExport},`).join("\n")}
 `;
 }
 
+function importsOf(f: Found): string {
+  return [f.implExport, f.partsExport].filter((name) => name !== undefined).sort().join(", ");
+}
+
 function registryModule(found: Found[]): string {
   const entry = (f: Found) => f.stem === f.implExport ? f.stem : `${f.stem}: ${f.implExport}`;
   return `${HEADER}
@@ -84,12 +102,17 @@ function registryModule(found: Found[]): string {
  *
  * @module
  */
-${found.map((f) => `import { ${f.implExport} } from "./${f.stem}.ts";`).join("\n")}
-import type { OpRegistry } from "./types.ts";
+${found.map((f) => `import { ${importsOf(f)} } from "./${f.stem}.ts";`).join("\n")}
+import type { LinePartsRegistry, OpRegistry } from "./types.ts";
 
 /** The implementation of each op. */
 export const OPS: OpRegistry = {
 ${found.map((f) => `  ${entry(f)},`).join("\n")}
+};
+
+/** How the ops that split over line-aligned parts do (their spec's \`lineParts\`). */
+export const LINE_PARTS: LinePartsRegistry = {
+${found.filter((f) => f.partsExport).map((f) => `  ${f.stem}: ${f.partsExport},`).join("\n")}
 };
 `;
 }

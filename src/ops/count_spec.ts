@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
 import { nonEmptyText } from "./_arg_types.ts";
-import { countPart, mergeCountParts } from "./count.ts";
+import { countLineParts } from "./count.ts";
 import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
@@ -34,8 +34,7 @@ export const countSpec: OpSpec<"count", typeof args> = {
   args,
   effect: "pure",
   variableArgs: ["input"],
-  // Lines, characters, words and matches never cross a line end.
-  lineParts: () => ({ part: countPart, merge: mergeCountParts }),
+  lineParts: countLineParts,
   prompt: [{
     needs: "pure",
     line:

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { VarNameSchema } from "../protocol/value.ts";
 import { nonEmptyText, nonNegInt } from "./_arg_types.ts";
-import { grepPart, mergeGrepParts } from "./grep.ts";
+import { grepLineParts } from "./grep.ts";
 import type { OpSpec } from "./op_spec.ts";
 
 const args = z.strictObject({
@@ -23,9 +23,7 @@ export const grepSpec: OpSpec<"grep", typeof args> = {
   args,
   effect: "pure",
   variableArgs: ["input"],
-  // With context lines a match needs its neighbours, which may be in another part.
-  lineParts: (args) =>
-    args.context_lines === 0 ? { part: grepPart, merge: mergeGrepParts } : undefined,
+  lineParts: grepLineParts,
   prompt: [{
     needs: "pure",
     line:

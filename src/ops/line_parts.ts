@@ -1,13 +1,14 @@
 /**
  * Ops whose result over a text is a merge of their results over its line-aligned parts, so an
  * executor may scan a big context file's parts in parallel and get the same bytes. Each op's
- * spec says whether it splits (`lineParts`).
+ * spec says whether it splits (`lineParts`); this reads the registry's copy, which loads no spec
+ * (no zod), so a scan worker starts fast.
  *
  * @module
  */
 import type { Value } from "../protocol/value.ts";
 import type { OperationOf, OpName } from "./operation.ts";
-import { specOf } from "./spec_of.ts";
+import { LINE_PARTS } from "./registry.ts";
 
 /** How an operation splits over line-aligned parts of its `input` text. */
 export interface OperationParts {
@@ -30,7 +31,7 @@ export interface OperationParts {
  * ```
  */
 export function lineParts<K extends OpName>(op: OperationOf<K>): OperationParts | undefined {
-  const parts = specOf(op).lineParts?.(op.args);
+  const parts = LINE_PARTS[op.op]?.(op.args);
   if (parts === undefined) return undefined;
   // The results merged are those of this op's own `part`, so of the type its `merge` takes.
   const merge = parts.merge as (results: (string | number)[]) => Value;

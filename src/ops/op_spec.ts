@@ -69,7 +69,10 @@ export interface OpSpec<N extends string = string, S extends OpArgsSchema = OpAr
    * key holds each variable's name and hash instead of its variable args.
    */
   seesNames?: boolean;
-  /** How the op splits over line-aligned parts of its input, when it does with these args. */
+  /**
+   * How the op splits over line-aligned parts of its input, when it does with these args. An
+   * export of `src/ops/<op>.ts`: the registry lists it for the scan workers, which load no spec.
+   */
   lineParts?: (
     args: z.output<S>,
   ) => LineParts<z.output<S>, string> | LineParts<z.output<S>, number> | undefined;

@@ -7,15 +7,15 @@
  */
 import { slice } from "./slice.ts";
 import { lines } from "./lines.ts";
-import { grep } from "./grep.ts";
-import { count } from "./count.ts";
+import { grep, grepLineParts } from "./grep.ts";
+import { count, countLineParts } from "./count.ts";
 import { chunk } from "./chunk.ts";
 import { split } from "./split.ts";
 import { combine } from "./combine.ts";
 import { evalCode } from "./eval.ts";
 import { rlmCall } from "./rlm_call.ts";
 import { map } from "./map.ts";
-import type { OpRegistry } from "./types.ts";
+import type { LinePartsRegistry, OpRegistry } from "./types.ts";
 
 /** The implementation of each op. */
 export const OPS: OpRegistry = {
@@ -29,4 +29,10 @@ export const OPS: OpRegistry = {
   eval: evalCode,
   rlm_call: rlmCall,
   map,
+};
+
+/** How the ops that split over line-aligned parts do (their spec's `lineParts`). */
+export const LINE_PARTS: LinePartsRegistry = {
+  grep: grepLineParts,
+  count: countLineParts,
 };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { LineParts } from "./op_spec.ts";
 import type { OpArgs, OpName } from "./operation.ts";
 import type { Value } from "../protocol/value.ts";
 import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
@@ -46,3 +47,11 @@ export type OpImpl<K extends OpName> = (
 
 /** Every op, by name: a missing op fails to compile. */
 export type OpRegistry = { [K in OpName]: OpImpl<K> };
+
+/** How op `K` splits over line-aligned parts of its input with these args (the spec's `lineParts`). */
+export type OpLineParts<K extends OpName> = (
+  args: OpArgs<K>,
+) => LineParts<OpArgs<K>, string> | LineParts<OpArgs<K>, number> | undefined;
+
+/** The ops that may split over line-aligned parts, by name. */
+export type LinePartsRegistry = { [K in OpName]?: OpLineParts<K> };

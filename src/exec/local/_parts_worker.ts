@@ -1,7 +1,7 @@
 /**
  * A worker of `runInParts`: runs one line-splittable op over a byte range of a context file and
- * posts the part's result back. Its module graph is small (the op specs and code, no Node
- * built-ins) so it starts fast.
+ * posts the part's result back. Its module graph is small (the ops' code: no spec, no zod, no
+ * Node built-ins) so it starts fast.
  *
  * @module
  */
