@@ -10,7 +10,7 @@ import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { Budget } from "../loop/budget.ts";
 import { planSubCalls } from "../loop/plan_sub_calls.ts";
-import { isSubCall } from "../protocol/ops.ts";
+import { isSubCall } from "../ops/is_sub_call.ts";
 import { UsageError } from "../protocol/errors.ts";
 import type { Value } from "../protocol/value.ts";
 import { DEFAULTS } from "../loop/defaults.ts";

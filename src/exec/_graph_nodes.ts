@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isSubCall, type Operation } from "../protocol/ops.ts";
+import { isSubCall } from "../ops/is_sub_call.ts";
+import type { Operation } from "../ops/operation.ts";
 import type { Binding } from "../protocol/value.ts";
 import type { GraphRunner, GraphTask } from "./executor.ts";
 import type { PlanGraph } from "./_plan_graph.ts";

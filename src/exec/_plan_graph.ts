@@ -4,8 +4,8 @@
  * @module
  */
 import { OpError } from "../ops/op_error.ts";
-import { readsEveryVar, referencedVars } from "../ops/parse_operation.ts";
-import type { Operation } from "../protocol/ops.ts";
+import { readsEveryVar, referencedVars } from "../ops/referenced_vars.ts";
+import type { Operation } from "../ops/operation.ts";
 import type { Binding } from "../protocol/value.ts";
 
 /** Who reads whom: built once, in one pass over the plan. */

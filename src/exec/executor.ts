@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Operation } from "../protocol/ops.ts";
+import type { Operation } from "../ops/operation.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 
 /** One pure op (never a sub-call) with the bindings of the variables it references. */

@@ -5,17 +5,18 @@
  * @module
  */
 import { hashKey } from "../cache/hash.ts";
-import type { Operation } from "../protocol/ops.ts";
-import { VARIABLE_ARGS } from "../protocol/ops.ts";
+import type { Operation } from "../ops/operation.ts";
+import { specOf } from "../ops/spec_of.ts";
 import type { Binding } from "../protocol/value.ts";
 
 /**
  * Key of `op` applied to `vars` (the bindings it references). `runtime` identifies what runs
  * the op when that can change its result (the Python runtime of `eval`).
  *
- * Variable names never enter the key of ops that only read values, so the same op on the same
- * content hits the cache whatever the variables are called; `eval` sees its variables by name,
- * so for `eval` the names are part of the key.
+ * Variable names never enter the key of ops that only read values (their spec's `variableArgs`
+ * enter as content hashes), so the same op on the same content hits the cache whatever the
+ * variables are called; an op that sees its variables by name (the spec's `seesNames`: `eval`)
+ * is keyed by the name and hash of every variable in `vars` instead.
  *
  * @example
  * ```ts
@@ -34,20 +35,20 @@ export function opKey(
   vars: ReadonlyMap<string, Binding>,
   runtime?: string,
 ): string {
-  const args = op.args as Record<string, unknown>;
+  const { variableArgs, seesNames = false } = specOf(op);
   const literals: Record<string, unknown> = {};
   const inputs: Record<string, unknown> = {};
-  for (const [name, arg] of Object.entries(args)) {
-    if (op.op === "eval" && name === "inputs") continue;
-    if (!(VARIABLE_ARGS as readonly string[]).includes(name)) {
+  for (const [name, arg] of Object.entries(op.args)) {
+    if (!(variableArgs as readonly string[]).includes(name)) {
       literals[name] = arg;
       continue;
     }
+    if (seesNames) continue;
     inputs[name] = Array.isArray(arg)
       ? arg.map((n: string) => hashOf(vars, n))
       : hashOf(vars, arg as string);
   }
-  if (op.op === "eval") {
+  if (seesNames) {
     const named: Record<string, string> = {};
     for (const [name, binding] of vars) named[name] = binding.hash;
     inputs.vars = named;

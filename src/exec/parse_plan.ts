@@ -6,7 +6,7 @@
  */
 import { OpError } from "../ops/op_error.ts";
 import { parseOperation } from "../ops/parse_operation.ts";
-import type { Operation } from "../protocol/ops.ts";
+import type { Operation } from "../ops/operation.ts";
 import { z } from "zod";
 import { RawPlanSchema } from "../protocol/plan.ts";
 import { VarNameSchema } from "../protocol/value.ts";

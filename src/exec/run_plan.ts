@@ -7,10 +7,10 @@
  */
 import { hashValue } from "../cache/hash.ts";
 import { OpError } from "../ops/op_error.ts";
-import { OPS } from "../ops/registry.ts";
-import type { OpImpl, OpPorts } from "../ops/types.ts";
-import { createVars } from "../ops/vars.ts";
-import { isSubCall, type Operation } from "../protocol/ops.ts";
+import { runOp } from "../ops/run_op.ts";
+import type { OpPorts } from "../ops/types.ts";
+import { isSubCall } from "../ops/is_sub_call.ts";
+import type { Operation } from "../ops/operation.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import type { Executor, GraphRunner, PureOutcome, PureTask } from "./executor.ts";
 import type { Plan } from "./parse_plan.ts";
@@ -254,9 +254,8 @@ async function runSubCallOp(
   ports: OpPorts,
 ): Promise<PureOutcome> {
   const start = performance.now();
-  const impl = OPS[op.op] as OpImpl<typeof op.op>;
   try {
-    const value = await impl(op.args as never, createVars(vars, op.op), ports);
+    const value = await runOp(op, vars, ports);
     return { ok: true, value, cached: false, ms: performance.now() - start };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -8,7 +8,7 @@ import { parsePlan } from "../exec/parse_plan.ts";
 import { runPlan } from "../exec/run_plan.ts";
 import { OpError } from "../ops/op_error.ts";
 import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
-import { isSubCall } from "../protocol/ops.ts";
+import { isSubCall } from "../ops/is_sub_call.ts";
 import type { CallRecord, OpRecord, StepRecord } from "../protocol/trace.ts";
 import type { Binding } from "../protocol/value.ts";
 import { asInfrastructure, isModelMistake } from "./model_mistake.ts";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { opPromptLines } from "../ops/op_prompt_lines.ts";
 import type { Binding } from "../protocol/value.ts";
 import { describeBinding } from "./preview.ts";
 
@@ -78,29 +79,9 @@ export interface PromptLimits {
   evalEnabled: boolean;
 }
 
-/** The system prompt. */
+/** The system prompt; its op list comes from the op specs (`opPromptLines`). */
 export function systemPrompt(limits: PromptLimits): string {
-  const ops = [
-    "- slice {input, start=0, end} -> text: characters [start, end); negative counts from the end",
-    "- lines {input, start=1, end} -> text: lines start..end (1-based, inclusive; -1 is the last line)",
-    "- grep {input, pattern, ignore_case=false, context_lines=0} -> text: each matching line followed by \\n, as grep prints it. Python re syntax; no lookahead or backreferences",
-    "- count {input, mode=lines|chars|words|matches, pattern (for matches)} -> text: an integer",
-    "- chunk {input, n | size} -> list: line-aligned pieces (n pieces, or pieces of at most size chars)",
-    "- split {input, delimiter} -> list: pieces between a literal delimiter",
-    "- combine {inputs: [names], strategy=concat|sum|vote|json} -> text. sum adds every number found in the items; vote picks the most common item",
-  ];
-  if (limits.evalEnabled) {
-    ops.push(
-      "- eval {code, inputs: [names]} -> text: run Python (no files, no network); variables are globals (text is str, list is list[str]); the result is stdout, or the variable `result` if set",
-    );
-  }
-  if (limits.subCalls) {
-    ops.push(
-      "- rlm_call {query, context} -> text: a sub-model answers query about one text variable (commit only)",
-      "- map {prompt, input} -> list: a sub-model answers prompt about each item of a list, in parallel (commit only)",
-      "- combine {inputs, strategy=<an instruction>} -> text: a sub-model merges the items following the instruction (commit only)",
-    );
-  }
+  const ops = opPromptLines({ sandbox: limits.evalEnabled, subCalls: limits.subCalls });
   const examples = PROMPT_EXAMPLES
     .filter((e) => limits.subCalls || !e.steps.some((s) => s.reply.mode === "commit"))
     .map((e, i) =>

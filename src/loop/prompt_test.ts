@@ -8,6 +8,7 @@ import { assert, assertEquals } from "../../tests/_assert.ts";
 import { parseStep } from "./parse_step.ts";
 import { describeValue } from "./preview.ts";
 import { PROMPT_EXAMPLES, systemPrompt } from "./prompt.ts";
+import { OP_SPECS } from "../ops/_op_specs.ts";
 
 const LOG = new URL("../../docs/examples/app.log", import.meta.url);
 
@@ -72,4 +73,27 @@ Deno.test("the system prompt teaches sub-calls only when they exist", () => {
     evalEnabled: true,
   });
   assert(withEval.includes("- eval {code, inputs"));
+});
+
+Deno.test("the system prompt names every op with eval and sub-calls, and only pure ops without", () => {
+  const limits = { maxExplore: 20, maxCommits: 5 };
+  const all = systemPrompt({ ...limits, subCalls: true, evalEnabled: true });
+  const pure = systemPrompt({ ...limits, subCalls: false, evalEnabled: false });
+  const listed = (prompt: string) =>
+    prompt.split("\n").filter((l) => /^- [a-z_]+ \{/.test(l)).map((l) => l.split(" ")[1]);
+  for (const name of Object.keys(OP_SPECS)) assert(listed(all).includes(name), name);
+  // Today's ops in today's order: pure ones, eval, the sub-calls, then combine with a prompt.
+  const today = ["grep", "count", "combine", "eval", "rlm_call", "map"];
+  assertEquals(listed(all).filter((name) => today.includes(name)), [...today, "combine"]);
+  assertEquals(listed(pure).filter((name) => today.includes(name)), ["grep", "count", "combine"]);
+  for (const spec of Object.values(OP_SPECS)) {
+    for (const { needs, line } of spec.prompt) {
+      assert(all.includes(`\n- ${line}\n`), `${spec.name}: ${line}`);
+      assertEquals(pure.includes(`- ${line}`), needs === "pure", `${spec.name}: ${line}`);
+    }
+  }
+  assert(
+    !pure.includes("strategy=<an instruction>"),
+    "prompt combine is taught with sub-calls only",
+  );
 });

@@ -4,7 +4,10 @@
  * @module
  */
 
-/** The known name closest to `name` (edit distance ≤ 2 or a prefix match), if any. */
+/**
+ * The known name closest to `name`, ignoring case, if it is close: an edit distance of at most
+ * 1 (2 for names of 6 characters or more), or one name a prefix of the other.
+ */
 export function nearest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { BUILTIN_COMBINE_STRATEGIES } from "../protocol/combine_strategies.ts";
+import { BUILTIN_COMBINE_STRATEGIES } from "./_combine_strategies.ts";
 import { sumNumbers } from "./_numbers.ts";
 import { OpError } from "./op_error.ts";
 import type { OpImpl } from "./types.ts";

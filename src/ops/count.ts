@@ -13,7 +13,8 @@ import {
   rangeBlocks,
 } from "./regex/line_pattern.ts";
 import { pauser } from "./regex/pauser.ts";
-import type { OpArgs } from "../protocol/ops.ts";
+import type { LineParts } from "./op_spec.ts";
+import type { OpArgs } from "./operation.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
@@ -55,6 +56,13 @@ export function countPart(args: OpArgs<"count">, pieces: Iterable<string>): numb
 /** count's result from its parts' counts. */
 export function mergeCountParts(parts: number[]): string {
   return String(parts.reduce((a, b) => a + b, 0));
+}
+
+const PARTS: LineParts<OpArgs<"count">, number> = { part: countPart, merge: mergeCountParts };
+
+/** How count splits over line-aligned parts (`countPart`, `mergeCountParts`): in every mode. */
+export function countLineParts(): LineParts<OpArgs<"count">, number> {
+  return PARTS;
 }
 
 // The characters Python's str.isspace() accepts, which str.split() splits at: JavaScript's \s

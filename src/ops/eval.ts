@@ -13,7 +13,8 @@ import type { OpImpl } from "./types.ts";
  * globals; the result is Python's stdout, or the `result` variable if the code sets it (text
  * as-is, anything else as JSON). Every
  * failure of the code (syntax error, exception, time, memory or output limit) is an `OpError`
- * the model can act on.
+ * the model can act on; a sandbox that cannot run (`SandboxRuntimeError`) and a cancelled run
+ * reject with their own error. Without a sandbox port, eval fails with an `OpError`.
  *
  * @example `{"op": "eval", "args": {"code": "result = len(set(context.split()))", "inputs": ["context"]}}`
  */

@@ -11,7 +11,8 @@ import {
   rangeBlocks,
 } from "./regex/line_pattern.ts";
 import { pauser } from "./regex/pauser.ts";
-import type { OpArgs } from "../protocol/ops.ts";
+import type { LineParts } from "./op_spec.ts";
+import type { OpArgs } from "./operation.ts";
 import type { OpImpl } from "./types.ts";
 
 /**
@@ -54,6 +55,16 @@ export function grepPart(args: OpArgs<"grep">, pieces: Iterable<string>): string
 /** grep's result from its parts' results, in order. */
 export function mergeGrepParts(parts: string[]): string {
   return parts.join("");
+}
+
+const PARTS: LineParts<OpArgs<"grep">, string> = { part: grepPart, merge: mergeGrepParts };
+
+/**
+ * How grep splits over line-aligned parts (`grepPart`, `mergeGrepParts`): only without context
+ * lines, since a match's neighbours may be in another part.
+ */
+export function grepLineParts(args: OpArgs<"grep">): LineParts<OpArgs<"grep">, string> | undefined {
+  return args.context_lines === 0 ? PARTS : undefined;
 }
 
 /** The matching lines of one piece, each with its "\n", as a new string (no slices kept). */

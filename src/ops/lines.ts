@@ -9,8 +9,8 @@ import type { OpImpl } from "./types.ts";
 /**
  * Lines start..end, 1-based and inclusive; negative numbers count from the end (-1 is the last
  * line); out-of-range numbers clamp. The result is the exact text of those lines, each with its
- * own "\n" (the input's last line may have none), like Python's
- * `"".join(text.splitlines(keepends=True)[start - 1:end])` with only "\n" ending a line; so
+ * own "\n" (the input's last line may have none); for 1 ≤ start ≤ end, like Python's
+ * `"".join(text.splitlines(keepends=True)[start - 1:end])` with only "\n" ending a line. So
  * `count` (mode `lines`) of the result is the number of lines taken.
  *
  * @example `{"op": "lines", "args": {"input": "context", "start": 1, "end": 20}}` → the first 20 lines

@@ -1,23 +1,17 @@
 import fc from "fast-check";
 import { hashValue } from "../cache/hash.ts";
-import type { Operation } from "../protocol/ops.ts";
+import type { Operation } from "./operation.ts";
 import type { Binding, Value } from "../protocol/value.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { linePieces } from "../../tests/_line_pieces.ts";
 import { parseOperation } from "./parse_operation.ts";
-import { OPS } from "./registry.ts";
-import type { OpImpl } from "./types.ts";
-import { createVars } from "./vars.ts";
+import { runOp } from "./run_op.ts";
 
 /** Run an op on one text variable `t`. */
 function run(op: string, args: Record<string, unknown>, t: Value): Value | Promise<Value> {
   const parsed: Operation = parseOperation({ op, args: { input: "t", ...args } });
   const vars = new Map<string, Binding>([["t", { value: t, hash: hashValue(t) }]]);
-  return (OPS[parsed.op] as OpImpl<typeof parsed.op>)(
-    parsed.args as never,
-    createVars(vars),
-    {},
-  );
+  return runOp(parsed, vars, {});
 }
 
 // Texts made of a few characters, newlines and CR, so lines and edge cases are frequent; astral
@@ -237,7 +231,7 @@ Deno.test("chunk by size: an edit or an append changes only the pieces around it
 async function sum(items: string[]): Promise<Value> {
   const parsed = parseOperation({ op: "combine", args: { inputs: ["l"], strategy: "sum" } });
   const vars = new Map<string, Binding>([["l", { value: items, hash: hashValue(items) }]]);
-  return await OPS.combine(parsed.args as never, createVars(vars), {});
+  return await runOp(parsed, vars, {});
 }
 
 Deno.test("combine sum adds integers and decimals exactly", async () => {
@@ -267,7 +261,7 @@ Deno.test("combine json keeps every JSON number exactly as written", async () =>
     .filter((n) => /^-?\d/.test(n));
   await fc.assert(fc.asyncProperty(fc.array(number, { maxLength: 8 }), async (ns) => {
     const vars = new Map<string, Binding>([["l", { value: ns, hash: hashValue(ns) }]]);
-    const out = await OPS.combine(parsed.args as never, createVars(vars), {});
+    const out = await runOp(parsed, vars, {});
     assertEquals(out, `[${ns.join(",")}]`);
   }));
 });
@@ -295,13 +289,7 @@ Deno.test("grep and count over line-aligned pieces equal grep and count over the
         ["t", { value: t, hash: hashValue(t), pieces: () => pieces }],
       ]);
       const whole = await outcome(() => run(name, args, t));
-      const streamed = await outcome(() =>
-        (OPS[parsed.op] as OpImpl<typeof parsed.op>)(
-          parsed.args as never,
-          createVars(piecewise),
-          {},
-        )
-      );
+      const streamed = await outcome(() => runOp(parsed, piecewise, {}));
       assertEquals(streamed, whole);
     }),
   );

@@ -5,21 +5,20 @@
  * @module
  */
 import type { z } from "zod";
-import {
-  OP_ARGS,
-  OP_NAMES,
-  type Operation,
-  type OpName,
-  type RawOperation,
-  RawOperationSchema,
-} from "../protocol/ops.ts";
+import { type RawOperation, RawOperationSchema } from "../protocol/ops.ts";
 import { VarNameSchema } from "../protocol/value.ts";
+import { OP_SPECS } from "./_op_specs.ts";
 import { didYouMean } from "./_suggest.ts";
 import { OpError } from "./op_error.ts";
+import type { Operation, OpName } from "./operation.ts";
+
+/** Every op's name, in the specs' order (the order of docs/reference/ops.md). */
+const OP_NAMES = Object.keys(OP_SPECS) as OpName[];
 
 /**
  * Parse `raw` (`{op, args, bind?}`) into a typed `Operation`, filling in defaults.
- * Throws `OpError` for an unknown op, an unknown, missing or mistyped arg, or a bad bind.
+ * Throws `OpError` for an unknown op, an unknown, missing or mistyped arg, args that do not go
+ * together (the op spec's refinements), or a bad bind.
  *
  * @example
  * ```ts
@@ -55,12 +54,11 @@ export function parseOperation(raw: unknown): Operation {
     );
   }
   const name = op as OpName;
-  const schema = OP_ARGS[name];
+  const schema = OP_SPECS[name].args;
   const parsed = schema.safeParse(args);
   if (!parsed.success) throw argError(name, parsed.error.issues, Object.keys(schema.shape), args);
-  const operation = { op: name, args: parsed.data, bind } as Operation;
-  checkCombinations(operation);
-  return operation;
+  // The schema of op `name` gave these args; TypeScript cannot pair the two through the lookup.
+  return { op: name, args: parsed.data, bind } as Operation;
 }
 
 /**
@@ -75,53 +73,6 @@ function plainShape(raw: unknown): RawOperation | undefined {
   if (typeof args !== "object" || args === null || Array.isArray(args)) return undefined;
   if (bind !== undefined && !VarNameSchema.safeParse(bind).success) return undefined;
   return { op, args: { ...(args as Record<string, unknown>) }, bind: bind as string | undefined };
-}
-
-/**
- * The variables `op` reads: its `input`, `inputs` and `context` args; for `eval` without
- * `inputs`, every variable in `allNames`.
- */
-export function referencedVars(op: Operation, allNames: readonly string[]): string[] {
-  const args = op.args as Record<string, unknown>;
-  if (readsEveryVar(op)) return [...allNames];
-  const names: string[] = [];
-  for (const key of ["input", "context"]) {
-    if (typeof args[key] === "string") names.push(args[key] as string);
-  }
-  if (Array.isArray(args.inputs)) {
-    for (const name of args.inputs as string[]) names.push(name);
-  }
-  return names.length < 2 ? names : [...new Set(names)];
-}
-
-/** Whether `op` reads every variable (`eval` without `inputs`), so `referencedVars` needs them all. */
-export function readsEveryVar(op: Operation): boolean {
-  return op.op === "eval" && op.args.inputs === undefined;
-}
-
-function checkCombinations(op: Operation): void {
-  if (op.op === "chunk") {
-    const { n, size } = op.args;
-    if ((n === undefined) === (size === undefined)) {
-      throw new OpError(
-        "chunk",
-        undefined,
-        'give exactly one of "n" (number of pieces) or "size" (characters per piece)',
-      );
-    }
-  }
-  if (op.op === "count") {
-    if (op.args.mode === "matches" && op.args.pattern === undefined) {
-      throw new OpError("count", "pattern", 'is required with mode "matches"');
-    }
-    if (op.args.mode !== "matches" && op.args.pattern !== undefined) {
-      throw new OpError(
-        "count",
-        "pattern",
-        `only applies to mode "matches" (mode is "${op.args.mode}")`,
-      );
-    }
-  }
 }
 
 function argError(
@@ -140,6 +91,10 @@ function argError(
     );
   }
   const arg = issue.path.length ? String(issue.path[0]) : undefined;
+  // A refinement of the whole args says what combination is wrong (chunk's "exactly one of").
+  if (arg === undefined && issue.code === "custom") {
+    return new OpError(op, undefined, issue.message);
+  }
   if (arg === undefined) return new OpError(op, undefined, `args ${describeIssue(issue, args)}`);
   return new OpError(op, arg, describeIssue(issue, args[arg]));
 }

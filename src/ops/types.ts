@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { OpArgs, OpName } from "../protocol/ops.ts";
+import type { LineParts } from "./op_spec.ts";
+import type { OpArgs, OpName } from "./operation.ts";
 import type { Value } from "../protocol/value.ts";
 import type { SandboxPort, SubCallPort } from "../protocol/ports.ts";
 
@@ -29,8 +30,11 @@ export interface Vars {
 
 /** Effects handed to ops. A missing port makes the ops that need it fail with a clear error. */
 export interface OpPorts {
+  /** Sub-calls to a model, for `rlm_call`, `map` and prompt `combine`. */
   subCall?: SubCallPort;
+  /** The Python sandbox, for `eval`. */
   sandbox?: SandboxPort;
+  /** Cancels the op: long scans stop between blocks, sub-calls and the sandbox are aborted. */
   signal?: AbortSignal;
 }
 
@@ -43,3 +47,11 @@ export type OpImpl<K extends OpName> = (
 
 /** Every op, by name: a missing op fails to compile. */
 export type OpRegistry = { [K in OpName]: OpImpl<K> };
+
+/** How op `K` splits over line-aligned parts of its input with these args (the spec's `lineParts`). */
+export type OpLineParts<K extends OpName> = (
+  args: OpArgs<K>,
+) => LineParts<OpArgs<K>, string> | LineParts<OpArgs<K>, number> | undefined;
+
+/** The ops that may split over line-aligned parts, by name. */
+export type LinePartsRegistry = { [K in OpName]?: OpLineParts<K> };

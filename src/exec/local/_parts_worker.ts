@@ -1,11 +1,11 @@
 /**
  * A worker of `runInParts`: runs one line-splittable op over a byte range of a context file and
- * posts the part's result back. Its module graph is small (ops, no Node built-ins) so it starts
- * fast.
+ * posts the part's result back. Its module graph is small (the ops' code: no spec, no zod, no
+ * Node built-ins) so it starts fast.
  *
  * @module
  */
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { TextFileSource } from "../../protocol/value.ts";
 import { lineParts } from "../../ops/line_parts.ts";
 import { readFilePieces } from "../file_pieces.ts";
@@ -33,7 +33,7 @@ scope.onmessage = (event) => {
   try {
     const parts = lineParts(op);
     if (parts === undefined) throw new Error(`${op.op} does not split into line parts`);
-    response = { ok: true, part: parts.part(op, readFilePieces(source, start, end)) };
+    response = { ok: true, part: parts.part(readFilePieces(source, start, end)) };
   } catch (error) {
     response = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }

@@ -1,13 +1,14 @@
 /**
- * The `local` executor (docs/explanation/nix-executor.md): pure ops run in this process (a scan
- * of a big context file also in workers, `run_in_parts.ts`); results go to the result store.
+ * The `local` executor (docs/reference/cli.md `--executor`): every op but the sub-calls runs in
+ * this process (grep and count over a big context file in parallel parts, eval through the
+ * sandbox port); results go to the result store, when there is one.
  *
  * @module
  */
 import type { ResultStore } from "../../cache/store.ts";
-import { OPS } from "../../ops/registry.ts";
-import type { OpImpl, OpPorts } from "../../ops/types.ts";
-import { createVars } from "../../ops/vars.ts";
+import { opEffect } from "../../ops/op_effect.ts";
+import { runOp } from "../../ops/run_op.ts";
+import type { OpPorts } from "../../ops/types.ts";
 import type { Executor, PureOutcome, PureTask } from "../executor.ts";
 import { opKey } from "../op_key.ts";
 import { runInParts } from "./run_in_parts.ts";
@@ -49,7 +50,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
   const runOne = async (task: PureTask, signal?: AbortSignal): Promise<PureOutcome> => {
     const start = performance.now();
     try {
-      const runtime = task.op.op === "eval" ? ports.sandbox?.identity : undefined;
+      // A sandbox op's result may depend on the sandbox's runtime (its Python version).
+      const runtime = opEffect(task.op) === "sandbox" ? ports.sandbox?.identity : undefined;
       const key = store ? opKey(task.op, task.vars, runtime) : undefined;
       if (store && key) {
         const hit = await store.get("op", key);
@@ -57,9 +59,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
           return { ok: true, value: hit, cached: true, ms: performance.now() - start };
         }
       }
-      const impl = OPS[task.op.op] as OpImpl<typeof task.op.op>;
       const value = await (runInParts(task.op, task.vars, { parallel: parallelScan, signal }) ??
-        impl(task.op.args as never, createVars(task.vars, task.op.op), { ...ports, signal }));
+        runOp(task.op, task.vars, { ...ports, signal }));
       if (store && key) await store.put("op", key, value);
       return { ok: true, value, cached: false, ms: performance.now() - start };
     } catch (error) {

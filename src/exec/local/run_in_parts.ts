@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { type LineParts, lineParts } from "../../ops/line_parts.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import { lineParts, type OperationParts } from "../../ops/line_parts.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding, TextFileSource, Value } from "../../protocol/value.ts";
 import { lineAlignedSplits, openSource, readFilePieces } from "../file_pieces.ts";
 import type { PartRequest, PartResponse } from "./_parts_worker.ts";
@@ -55,7 +55,7 @@ export function runInParts(
 
 async function runRanges(
   op: Operation,
-  parts: LineParts,
+  parts: OperationParts,
   source: TextFileSource,
   ranges: [number, number][],
   signal?: AbortSignal,
@@ -89,7 +89,7 @@ async function runRanges(
     });
     // Keep every rejection handled while this thread scans the first range.
     pending.forEach((p) => p.catch(() => {}));
-    const first = parts.part(op, readFilePieces(source, ranges[0][0], ranges[0][1]));
+    const first = parts.part(readFilePieces(source, ranges[0][0], ranges[0][1]));
     // A part that failed because the file changed says so (a worker's error is a plain message).
     const rest = await Promise.all(pending).catch((error) => {
       openSource(source).close();

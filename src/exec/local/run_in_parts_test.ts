@@ -1,8 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../../../tests/_assert.ts";
-import { OPS } from "../../ops/registry.ts";
 import { parseOperation } from "../../ops/parse_operation.ts";
-import type { OpImpl } from "../../ops/types.ts";
-import { createVars } from "../../ops/vars.ts";
+import { runOp } from "../../ops/run_op.ts";
 import type { Binding } from "../../protocol/value.ts";
 import { fileTextBinding } from "../file_text.ts";
 import { runInParts } from "./run_in_parts.ts";
@@ -42,17 +40,7 @@ Deno.test("grep and count in parallel parts of a file give the bytes of the whol
     const vars = new Map([["context", context]]);
     for (const raw of OPS_TO_SPLIT) {
       const op = parseOperation(raw);
-      const whole = OPS[op.op] as OpImpl<typeof op.op>;
-      const expected = await whole(
-        op.args as never,
-        createVars(
-          new Map([["context", {
-            value: TEXT,
-            hash: "",
-          }]]),
-        ),
-        {},
-      );
+      const expected = await runOp(op, new Map([["context", { value: TEXT, hash: "" }]]), {});
       for (const parallel of [2, 3, 5]) {
         const parted = runInParts(op, vars, { parallel, minPartBytes: 1 });
         assert(parted !== undefined, `${raw.op} splits`);

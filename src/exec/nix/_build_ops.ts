@@ -5,7 +5,7 @@
  * @module
  */
 import { hashKey } from "../../cache/hash.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
 import { denoBuilderAttrs, V8_FLAGS } from "./_deno_builder.ts";

@@ -12,7 +12,7 @@ import {
   type OpFailure,
 } from "./_builder_entry.ts";
 import type { OpError } from "../../ops/op_error.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Outcome } from "./_outcome.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { hashValue } from "../../cache/hash.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { GraphTask, PureOutcome } from "../executor.ts";
 import type { GraphJob } from "./_build_ops.ts";

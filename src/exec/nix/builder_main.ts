@@ -14,23 +14,17 @@
  * @module
  */
 import { readTask, writeNotRun, writeOpError, writeOutcome } from "./_builder_io.ts";
-import { OPS } from "../../ops/registry.ts";
-import type { OpImpl } from "../../ops/types.ts";
-import { createVars } from "../../ops/vars.ts";
+import { runOp } from "../../ops/run_op.ts";
 import { OpError } from "../../ops/op_error.ts";
 
 const { op, vars, failedInput } = readTask();
 if (op.op === "eval") throw new Error("builder: eval runs in the eval builder");
 if (failedInput !== undefined) await writeNotRun(failedInput);
-else await runOp();
+else await build();
 
-async function runOp(): Promise<void> {
+async function build(): Promise<void> {
   try {
-    const impl = OPS[op.op] as OpImpl<typeof op.op>;
-    await writeOutcome({
-      ok: true,
-      value: await impl(op.args as never, createVars(vars, op.op), {}),
-    });
+    await writeOutcome({ ok: true, value: await runOp(op, vars, {}) });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
     await writeOpError(error);

@@ -16,7 +16,7 @@ import { SandboxRuntimeError } from "../../protocol/sandbox_errors.ts";
 import { fileQuotaBytes } from "../../sandbox/sandbox_limits.ts";
 import { createVars } from "../../ops/vars.ts";
 import { OpError } from "../../ops/op_error.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 
 const { op, vars, failedInput } = readTask();
 if (op.op !== "eval") throw new Error(`builder: ${op.op} runs in the op builder`);

@@ -10,7 +10,7 @@
  * @module
  */
 import type { OpPorts } from "../../ops/types.ts";
-import type { Operation } from "../../protocol/ops.ts";
+import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
 import { createLocalExecutor } from "../local/local_executor.ts";

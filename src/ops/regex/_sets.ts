@@ -10,7 +10,6 @@ import {
   CATEGORY,
   type CharSet,
   complement,
-  has,
   intersect,
   lowerImage,
   normalize,
@@ -108,5 +107,3 @@ function anyCased(lo: number, hi: number, cased: (c: number) => boolean): boolea
   for (let c = lo; c <= hi && c - lo < 0x30000; c++) if (cased(c)) return true;
   return false;
 }
-
-export { has };
