@@ -84,13 +84,28 @@ function jsonObjects(text: string): unknown[] {
     const end = matchingBrace(text, i, budget);
     if (end === -1) break;
     try {
-      found.push(JSON.parse(text.slice(i, end + 1)));
+      found.push(JSON.parse(text.slice(i, end + 1), answerAsWritten));
       i = text.indexOf("{", end + 1);
     } catch {
       i = text.indexOf("{", i + 1);
     }
   }
   return found;
+}
+
+/**
+ * A numeric `answer` as the model wrote it (`1.50`, `12345678901234567890`), since the answer is
+ * printed as written (docs/reference/protocol.md), not as a float rounds it.
+ */
+function answerAsWritten(
+  this: unknown,
+  key: string,
+  value: unknown,
+  context?: { source?: string },
+): unknown {
+  return key === "answer" && typeof value === "number" && context?.source !== undefined
+    ? context.source
+    : value;
 }
 
 /** How many times its length a reply's search for JSON objects may read. */

@@ -12,7 +12,7 @@ Deno.test("parseStep tolerates fences, prose, the flat explore form and numeric 
   assert(flat.ok && flat.step.mode === "explore");
   assertEquals(flat.ok && flat.step.mode === "explore" && flat.step.operation.bind, "g");
   const num = parseStep('{"mode":"final","answer":42}');
-  assert(num.ok && num.step.mode === "final" && "answer" in num.step && num.step.answer === 42);
+  assert(num.ok && num.step.mode === "final" && "answer" in num.step && num.step.answer === "42");
   const braces = parseStep('Here: {"mode":"final","answer":"a } tricky { string"} done');
   assert(braces.ok && braces.step.mode === "final");
 });
@@ -29,5 +29,13 @@ Deno.test("parseStep explains what is wrong", () => {
   for (const [reply, expected] of cases) {
     const parsed = parseStep(reply);
     assert(!parsed.ok && parsed.error.includes(expected), `${reply}: ${JSON.stringify(parsed)}`);
+  }
+});
+
+Deno.test("a numeric answer is kept as the model wrote it, not as a float rounds it", () => {
+  for (const written of ["1.50", "12345678901234567890", "-0.0", "1e3"]) {
+    const parsed = parseStep(`{"mode": "final", "answer": ${written}}`);
+    assert(parsed.ok && parsed.step.mode === "final" && "answer" in parsed.step);
+    assertEquals(parsed.step.answer, written);
   }
 });
