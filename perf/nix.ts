@@ -19,6 +19,7 @@ import {
 import type { BenchContext, BenchRow, BenchSuite } from "./_types.ts";
 import { rlmArgv } from "./_rlm.ts";
 import { writeSyntheticLog } from "./_synthetic_log.ts";
+import { NixIndex } from "../src/cache/nix_index.ts";
 
 /** The Nix suite. */
 export const nixSuite: BenchSuite = {
@@ -73,7 +74,7 @@ export const nixSuite: BenchSuite = {
     const plan100 = plans.sort((a, b) => a - b)[1];
     ctx.log("the trivial-derivation floor: the same Deno builder writing one byte");
     // The executor's Deno, Deno flags and Nix settings (setupBuilder is memoized in the cache dir).
-    const paths = await setupBuilder(`${ctx.tmpDir}/cache/nix`);
+    const paths = await setupBuilder(new NixIndex(`${ctx.tmpDir}/cache`).dir);
     const floorJs = "Deno.writeTextFileSync(Deno.env.get('out'), 'x');";
     const floor = await times(async () => {
       const expr = `derivation { name = "floor"; system = builtins.currentSystem;
