@@ -48,7 +48,9 @@ export interface WasiSandbox extends SandboxPort {
  *
  * @example
  * ```ts
- * const sandbox = await createWasiSandbox("~/.cache/rlm/python-wasm/python.wasm", limits);
+ * import { DEFAULT_SANDBOX_LIMITS } from "./sandbox_limits.ts";
+ * const wasm = `${Deno.env.get("HOME")}/.cache/rlm/python-wasm/python.wasm`;
+ * const sandbox = await createWasiSandbox(wasm, DEFAULT_SANDBOX_LIMITS);
  * sandbox.identity; // "wasi:<sha256 of python.wasm>"
  * ```
  */

@@ -58,7 +58,16 @@ export interface WasmtimeSandbox {
  *
  * @example
  * ```ts
- * const sandbox = await createWasmtimeSandbox({ wasmtime: "/usr/bin/wasmtime", wasm, stdlib, ...limits });
+ * import { DEFAULT_SANDBOX_LIMITS } from "./sandbox_limits.ts";
+ * const path = `${Deno.env.get("HOME")}/.cache/rlm/python-wasm/python.wasm`;
+ * const wasm = { path, sha256: "<sha256 of python.wasm, hex>" };
+ * const stdlib = `${Deno.env.get("HOME")}/.cache/rlm/python-wasm/lib/python311.zip`;
+ * const sandbox = await createWasmtimeSandbox({
+ *   wasmtime: "/usr/bin/wasmtime",
+ *   wasm,
+ *   stdlib,
+ *   ...DEFAULT_SANDBOX_LIMITS,
+ * });
  * await sandbox.run("print(6 * 7)", {}); // "42\n"
  * ```
  */
