@@ -2,7 +2,8 @@
  * The command line of a Deno sandbox child (the Pyodide runner and the WASI shim runner): no
  * permission but reading the exact files it needs, every other one denied outright, no remote
  * or uncached module, the project's lockfile frozen, the JS heap and Wasm memory capped by V8
- * flags, and the whole process's memory capped by the OS (`ulimit -d`, RLIMIT_DATA).
+ * flags, and, on Linux with `/bin/sh`, the whole process's memory capped by the OS (`ulimit -d`,
+ * RLIMIT_DATA).
  *
  * @module
  */
@@ -56,7 +57,8 @@ export function childArgs(
 }
 
 /**
- * `deno <args>` as a sandbox child, with no environment but where Deno finds its packages, under
+ * `deno <args>` as a sandbox child, with no environment but `NO_COLOR=1` and where Deno finds its
+ * packages (`DENO_DIR`), and, when `memoryMb` is given, under
  * an OS limit on its data segment on Linux (`/bin/sh -c "ulimit -d ..."`; measured there).
  */
 export function denoCommand(args: string[], memoryMb?: number): ChildCommand {

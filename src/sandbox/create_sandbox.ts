@@ -21,6 +21,7 @@ export interface Sandbox extends SandboxPort {
 export interface CreateSandboxOptions {
   /** `--no-eval`: no sandbox, and `eval` is not offered to the model. */
   enabled: boolean;
+  /** The limits of each evaluation (see `sandboxLimits`); checked by `checkSandboxLimits`. */
   limits: SandboxLimits;
   /** `--wasm-python` / `RLM_WASM_PYTHON`: a WASI python.wasm instead of the embedded Pyodide. */
   wasmPython?: string;
@@ -30,7 +31,10 @@ export interface CreateSandboxOptions {
   snapshotDir?: string;
 }
 
-/** The sandbox, or `undefined` when eval is disabled. A bad `wasmPython` is a `UsageError`. */
+/**
+ * The sandbox, or `undefined` when eval is disabled. A bad `wasmPython` is a `UsageError`; limits
+ * that cannot be enforced are a `RangeError` (from `checkSandboxLimits`).
+ */
 export async function createSandbox(
   options: CreateSandboxOptions,
 ): Promise<Sandbox | undefined> {
