@@ -5,6 +5,7 @@
  * @module
  */
 import type { OpEvent } from "../exec/run_plan.ts";
+import { isSubCall } from "../ops/is_sub_call.ts";
 import type { ChatResponse } from "../llm/port.ts";
 import type { CallRecord, StepRecord } from "../protocol/trace.ts";
 
@@ -22,7 +23,7 @@ export function progressPrinter() {
   let modelMs = 0;
   let opMs = 0;
   const who = (c: CallRecord) => (c.kind === "root" ? "root" : `${c.kind}#${c.id} d${c.depth}`);
-  const mapDone = new Map<string, number>();
+  const fanOutDone = new Map<string, number>();
   const bar = (done: number, of: number) => {
     const width = 16;
     const full = Math.round((done / of) * width);
@@ -41,12 +42,12 @@ export function progressPrinter() {
       }
       const spawn = call.spawned_by;
       let item = "";
-      if (spawn?.op === "map" && spawn.item !== undefined && spawn.of) {
-        // Completed sub-calls of the map this call belongs to, as a bar.
-        const key = `${call.depth}/${spawn.of}`;
-        const done = (mapDone.get(key) ?? 0) + 1;
-        mapDone.set(key, done === spawn.of ? 0 : done);
-        item = ` map ${bar(done, spawn.of)} ${done}/${spawn.of}`;
+      if (spawn?.item !== undefined && spawn.of) {
+        // Completed sub-calls of the op (a map) that fans out to this call's items, as a bar.
+        const key = `${call.depth}/${spawn.op}/${spawn.of}`;
+        const done = (fanOutDone.get(key) ?? 0) + 1;
+        fanOutDone.set(key, done === spawn.of ? 0 : done);
+        item = ` ${spawn.op} ${bar(done, spawn.of)} ${done}/${spawn.of}`;
       }
       const money = costUnknown ? "cost unknown" : `$${cost.toFixed(4)}`;
       write(
@@ -65,12 +66,14 @@ export function progressPrinter() {
       } else if (step.error) write(`${t()} ${who(call)} ${step.mode} failed: ${step.error}`);
     },
     onOp(call: CallRecord, e: OpEvent) {
-      if (e.phase === "start" && e.op.op === "map") {
-        write(`${t()} ${who(call)} map: starting sub-calls`);
+      const subCalls = isSubCall(e.op);
+      if (e.phase === "start" && subCalls) {
+        write(`${t()} ${who(call)} ${e.op.op}: starting sub-calls`);
         return;
       }
       if (e.phase !== "end") return;
-      if (e.op.op !== "map" && e.op.op !== "rlm_call") opMs += e.ms ?? 0;
+      // The time of an op with sub-calls is model time, counted by onModelCall.
+      if (!subCalls) opMs += e.ms ?? 0;
       const what = e.error
         ? `failed: ${e.error}`
         : `${e.kind} ${e.size}${e.kind === "list" ? " items" : " chars"}${

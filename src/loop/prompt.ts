@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { opPromptLines } from "../ops/op_prompt_lines.ts";
+import { opPromptLines, subCallOpLabels, variableArgNames } from "../ops/op_prompt_lines.ts";
 import type { Binding } from "../protocol/value.ts";
 import { describeBinding } from "./preview.ts";
 
@@ -79,7 +79,12 @@ export interface PromptLimits {
   evalEnabled: boolean;
 }
 
-/** The system prompt; its op list comes from the op specs (`opPromptLines`). */
+/** `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** The system prompt; what it says of the ops comes from the op specs (`opPromptLines`). */
 export function systemPrompt(limits: PromptLimits): string {
   const ops = opPromptLines({ sandbox: limits.evalEnabled, subCalls: limits.subCalls });
   const examples = PROMPT_EXAMPLES
@@ -96,13 +101,13 @@ Reply with exactly ONE JSON object per turn, one of:
 {"mode": "commit", "operations": [{"op": ..., "args": ..., "bind": ...}, ...], "output": "name"}
   Runs a plan: operations may use earlier binds; independent ones run in parallel.${
     limits.subCalls
-      ? " Sub-model operations (map, rlm_call, prompt combine) are allowed only here."
+      ? ` Sub-model operations (${subCallOpLabels().join(", ")}) are allowed only here.`
       : ""
   }
 {"mode": "final", "answer": "..."} or {"mode": "final", "answer_var": "name"}
   Ends with your answer, or with the value of a variable.
 
-Args named input, inputs and context name variables; all other args are literal values.
+Args named ${listed(variableArgNames())} name variables; all other args are literal values.
 
 Operations:
 ${ops.join("\n")}

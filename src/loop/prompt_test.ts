@@ -97,3 +97,19 @@ Deno.test("the system prompt names every op with eval and sub-calls, and only pu
     "prompt combine is taught with sub-calls only",
   );
 });
+
+Deno.test("the prompt's sentences on sub-model ops and variable args come from the specs", () => {
+  const prompt = systemPrompt({ maxExplore: 20, maxCommits: 5, subCalls: true, evalEnabled: true });
+  assert(prompt.includes("Sub-model operations (rlm_call, map, prompt combine) are allowed only"));
+  assert(prompt.includes("Args named input, inputs and context name variables;"));
+  // Every op that can call a sub-model is in the sentence (a variant by its line's label), and
+  // every variable arg of every spec is named.
+  const subModel = /Sub-model operations \(([^)]*)\)/.exec(prompt)?.[1].split(", ");
+  const expected = Object.values(OP_SPECS).flatMap((spec) =>
+    spec.prompt.filter((p) => p.needs === "sub-call").map((p) => p.label ?? spec.name)
+  );
+  assertEquals(subModel?.sort(), expected.sort());
+  const named = /Args named (.*) name variables/.exec(prompt)?.[1].split(/, | and /);
+  const args = Object.values(OP_SPECS).flatMap((spec): readonly string[] => spec.variableArgs);
+  assertEquals(named?.sort(), [...new Set(args)].sort());
+});

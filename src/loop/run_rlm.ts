@@ -173,10 +173,12 @@ export async function runRlm(
     throw new BudgetExceededError(stopped.budget, stopped.message, { cause: error, partial });
   }
   const why = `gave no final answer in ${turns + 1} model turns`;
-  if (call.kind === "root") {
-    throw new BudgetExceededError("turns", `The root model ${why}`);
+  // A sub-call's record always says which op spawned it; the op's error is the model's to handle.
+  const spawner = call.spawned_by?.op;
+  if (call.kind === "root" || spawner === undefined) {
+    throw new BudgetExceededError("turns", `The ${call.kind} model ${why}`);
   }
-  throw new OpError(call.spawned_by?.op ?? "rlm_call", undefined, `the sub-call's model ${why}`);
+  throw new OpError(spawner, undefined, `the sub-call's model ${why}`);
 }
 
 /**

@@ -29,6 +29,7 @@ export const combineSpec: OpSpec<"combine", typeof args> = {
       "combine {inputs: [names], strategy=concat|sum|vote|json} -> text. sum adds every number found in the items; vote picks the most common item",
   }, {
     needs: "sub-call",
+    label: "prompt combine",
     line:
       "combine {inputs, strategy=<an instruction>} -> text: a sub-model merges the items following the instruction (commit only)",
   }],

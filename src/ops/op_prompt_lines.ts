@@ -28,10 +28,28 @@ const SPECS = Object.values(OP_SPECS);
  * ```
  */
 export function opPromptLines(options: PromptOpsOptions): string[] {
+  return promptSections(options).map(([, p]) => `- ${p.line}`);
+}
+
+/**
+ * What the prompt calls the ops that call sub-models (the `sub-call` lines of the op list), in
+ * the list's order: `["rlm_call", "map", "prompt combine"]`.
+ */
+export function subCallOpLabels(): string[] {
+  return ownFirst(SPECS, (s) => s.prompt, (line) => line.needs === "sub-call")
+    .map(([spec, p]) => p.label ?? spec.name);
+}
+
+/** The names of the args that name variables, over every op, in the specs' order. */
+export function variableArgNames(): string[] {
+  return [...new Set(SPECS.flatMap((s): readonly string[] => s.variableArgs))];
+}
+
+function promptSections(options: PromptOpsOptions) {
   const sections: OpEffect[] = ["pure"];
   if (options.sandbox) sections.push("sandbox");
   if (options.subCalls) sections.push("sub-call");
   return sections.flatMap((needs) =>
-    ownFirst(SPECS, (s) => s.prompt, (line) => line.needs === needs).map(([, p]) => `- ${p.line}`)
+    ownFirst(SPECS, (s) => s.prompt, (line) => line.needs === needs)
   );
 }

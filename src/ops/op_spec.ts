@@ -23,6 +23,11 @@ export interface OpPromptLine {
   needs: OpEffect;
   /** The line, e.g. `grep {input, pattern, ...} -> text: ...` (the prompt adds the `- `). */
   line: string;
+  /**
+   * How the prompt's other sentences name what this line describes, when not by the op's name
+   * (a variant: `prompt combine`).
+   */
+  label?: string;
 }
 
 /** A row of the op tables of docs/reference/ops.md. */

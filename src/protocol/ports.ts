@@ -8,11 +8,11 @@ import type { Value } from "./value.ts";
 
 /** Where a sub-call comes from, for progress and traces. */
 export interface SubCallMeta {
-  /** The op that spawned the call. */
-  op: "rlm_call" | "map" | "combine";
-  /** The item index for `map`, in input order. */
+  /** The op that spawned the call (one whose effect is `sub-call`). */
+  op: string;
+  /** The item the call is for, in input order, when the op calls once per item (`map`). */
   index?: number;
-  /** How many items the spawning `map` has. */
+  /** How many items the op calls for, when it calls once per item. */
   of?: number;
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { hashKey } from "../../cache/hash.ts";
+import { opEffect } from "../../ops/op_effect.ts";
 import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { SandboxLimits } from "../../sandbox/sandbox_limits.ts";
@@ -37,10 +38,11 @@ export async function buildOps(
     /** Store path of every value a job reads (by hash). */
     valuePaths: ReadonlyMap<string, string>;
     maxJobs: number;
-    evalLimits?: SandboxLimits;
+    /** The limits of sandbox ops (eval), when they run in Nix. */
+    sandboxLimits?: SandboxLimits;
   },
 ): Promise<BuildResult[]> {
-  const { evalLimits, valuePaths } = settings;
+  const { sandboxLimits, valuePaths } = settings;
   const jobOf = new Map(jobs.map((job, j) => [job.node, j]));
   const tags: string[] = [];
   const derivations = jobs.map((job, j): OpDerivation => {
@@ -61,24 +63,29 @@ export async function buildOps(
       ),
       ...upstream.map(([name, u]) => `${nixString(name)} = op${u};`),
     ];
-    const isEval = job.op.op === "eval" && evalLimits !== undefined;
-    const flags = isEval
-      ? `${V8_FLAGS},--wasm-max-mem-pages=${Math.floor(evalLimits.memoryMb * 16)}`
+    const sandboxed = opEffect(job.op) === "sandbox";
+    if (sandboxed && sandboxLimits === undefined) {
+      throw new Error(`op ${job.op.op} needs the sandbox, which this Nix executor lacks`);
+    }
+    const limits = sandboxed ? sandboxLimits : undefined;
+    const flags = limits
+      ? `${V8_FLAGS},--wasm-max-mem-pages=${Math.floor(limits.memoryMb * 16)}`
       : V8_FLAGS;
-    const evalAttrs = isEval
+    const sandboxAttrs = limits
       ? `python_wasm = pythonWasm; python_stdlib = ${
         paths.python?.stdlib ? "pythonStdlib" : '""'
-      }; eval_memory_mb = "${evalLimits.memoryMb}"; eval_max_output = "${evalLimits.maxOutputBytes}";`
+      }; sandbox_memory_mb = "${limits.memoryMb}"; sandbox_max_output = "${limits.maxOutputBytes}";`
       : "";
     return {
       name,
       op: job.op.op,
+      sandboxed,
       upstream: upstream.map(([, u]) => u),
       expr: `derivation {
     name = ${nixString(name)};
     system = builtins.currentSystem;
-    ${denoBuilderAttrs("deno", isEval ? "evalBuilderJs" : "builderJs", flags)}
-    ${evalAttrs}
+    ${denoBuilderAttrs("deno", sandboxed ? "sandboxBuilderJs" : "builderJs", flags)}
+    ${sandboxAttrs}
     op = ${nixString(JSON.stringify({ op: job.op.op, args: job.op.args }))};
     inputs = builtins.toJSON { ${inputs.join(" ")} };
   }`,
@@ -93,11 +100,13 @@ export async function buildOps(
       ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};`
       : ""
   }
-  ${paths.python ? `evalBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
+  ${
+    paths.python ? `sandboxBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""
+  }
 in`;
   return await realiseBatch(derivations, {
     maxJobs: settings.maxJobs,
-    evalLimits,
+    sandboxLimits,
     prelude,
     hook: paths.hook,
   });

@@ -21,6 +21,8 @@ export interface OpDerivation {
   upstream: readonly number[];
   /** The op, for error messages. */
   op: string;
+  /** Whether the op's effect is `sandbox`: its build runs under `sandboxLimits`. */
+  sandboxed: boolean;
 }
 
 /** What became of a derivation: its output, or why there is none. */
@@ -39,8 +41,8 @@ export interface RealiseOptions {
   maxJobs: number;
   /** The build hook to pass (see `_setup.ts`). */
   hook: string;
-  /** The limits of eval, when eval derivations are in the batch. */
-  evalLimits?: SandboxLimits;
+  /** The limits of sandbox ops (eval), when their derivations are in the batch. */
+  sandboxLimits?: SandboxLimits;
 }
 
 /**
@@ -110,7 +112,7 @@ async function realise(
   group: readonly number[],
   options: RealiseOptions,
 ): Promise<BuildResult[]> {
-  const { evalLimits } = options;
+  const { sandboxLimits } = options;
   const drvs = group.map((k) => batch[k]);
   const expr = `${options.prelude} let\n${
     group.map((k) => `  op${k} = ${batch[k].expr};`).join("\n")
@@ -122,7 +124,7 @@ async function realise(
     "--max-jobs",
     String(options.maxJobs),
     // The wall-time limit of eval (plus start-up); no other op comes close to it.
-    ...(evalLimits ? ["--timeout", String(Math.ceil(evalLimits.timeoutMs / 1000) + 3)] : []),
+    ...(sandboxLimits ? ["--timeout", String(Math.ceil(sandboxLimits.timeoutMs / 1000) + 3)] : []),
     "--expr",
     expr,
   ], {
@@ -156,11 +158,11 @@ async function realise(
     const bytes = await Deno.readFile(outs[k]).catch(() => undefined);
     const outcome = bytes ? decodeOutcome(bytes) : undefined;
     if (outcome) return { path: outs[k], outcome, cached: !wasBuilt(k) };
-    if (d.op === "eval" && evalLimits && /timed out/.test(real.stderr)) {
+    if (d.sandboxed && sandboxLimits && /timed out/.test(real.stderr)) {
       return new OpError(
-        "eval",
+        d.op,
         undefined,
-        `the code ran longer than the ${evalLimits.timeoutMs / 1000} s limit and was stopped`,
+        `the code ran longer than the ${sandboxLimits.timeoutMs / 1000} s limit and was stopped`,
       );
     }
     return new Error(`The Nix build of op ${d.op} (${drvPaths[k]}) failed: ${tail(real.stderr)}`);

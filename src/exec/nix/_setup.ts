@@ -12,12 +12,12 @@ import { nix, nixOk, tail } from "./_nix_cli.ts";
 /** Store paths of the builder's parts. */
 export interface BuilderPaths {
   deno: string;
-  /** The op builder (every op but eval), a bundle of `builder_main.ts`. */
+  /** The builder of pure ops, a bundle of `builder_main.ts`. */
   builder: string;
   /**
    * The WASI python.wasm, its stdlib zip (none for a python.wasm with its standard library
-   * packed inside) and the eval builder (a bundle of `eval_builder_main.ts`), when eval runs as
-   * a derivation.
+   * packed inside) and the builder of sandbox ops (a bundle of `sandbox_builder_main.ts`), when
+   * eval runs as a derivation.
    */
   python?: { wasm: string; stdlib?: string; builder: string };
   /** A build hook that declines at once (see `declineHook`). */
@@ -63,8 +63,8 @@ export async function setupBuilder(
     ),
     builder: await addBundle(
       stateDir,
-      "eval_builder_main.ts",
-      "rlm-eval-builder.js",
+      "sandbox_builder_main.ts",
+      "rlm-sandbox-builder.js",
       fingerprint,
     ),
   };

@@ -10,6 +10,7 @@
  * @module
  */
 import type { OpPorts } from "../../ops/types.ts";
+import { opEffect } from "../../ops/op_effect.ts";
 import type { Operation } from "../../ops/operation.ts";
 import type { Binding } from "../../protocol/value.ts";
 import type { Executor, GraphTask, PureOutcome, PureTask } from "../executor.ts";
@@ -52,15 +53,18 @@ export interface NixExecutorOptions {
 export async function createNixExecutor(options: NixExecutorOptions): Promise<Executor> {
   const index = new NixIndex(options.cacheDir);
   const paths = await setupBuilder(index.dir, options.wasiPython);
-  // Without a WASI python.wasm, eval runs in the (Pyodide) sandbox outside Nix.
-  const evalInNix = paths.python !== undefined;
+  // Without a WASI python.wasm, sandbox ops (eval) run in the Pyodide sandbox outside Nix.
+  const sandboxInNix = paths.python !== undefined;
   const runtime = options.ports?.sandbox?.identity ?? "nix";
   const local = createLocalExecutor({ store: options.store, ports: options.ports });
   const maxJobs = options.maxJobs ?? 2 * navigator.hardwareConcurrency;
 
-  const accepts = (op: Operation) => op.op !== "eval" || evalInNix;
+  const accepts = (op: Operation) => {
+    const effect = opEffect(op);
+    return effect === "pure" || (effect === "sandbox" && sandboxInNix);
+  };
   const keyOf = (op: Operation, vars: ReadonlyMap<string, Binding>) =>
-    opKey(op, vars, op.op === "eval" ? runtime : "nix");
+    opKey(op, vars, opEffect(op) === "sandbox" ? runtime : "nix");
   const lookUp = async (key: string) => {
     const path = await index.read("op", key);
     return path === undefined ? undefined : decodeOutcome(await Deno.readFile(path));
@@ -76,7 +80,7 @@ export async function createNixExecutor(options: NixExecutorOptions): Promise<Ex
         return await buildOps(jobs, paths, {
           valuePaths: await addValues(index, [...inputs.values()]),
           maxJobs,
-          evalLimits: options.wasiPython?.limits,
+          sandboxLimits: options.wasiPython?.limits,
         });
       },
       record: (key, storePath) => index.write("op", key, storePath),
