@@ -100,9 +100,7 @@ export async function buildOps(
       ? `pythonStdlib = builtins.storePath ${nixString(paths.python.stdlib)};`
       : ""
   }
-  ${
-    paths.python ? `sandboxBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""
-  }
+  ${paths.python ? `sandboxBuilderJs = builtins.storePath ${nixString(paths.python.builder)};` : ""}
 in`;
   return await realiseBatch(derivations, {
     maxJobs: settings.maxJobs,

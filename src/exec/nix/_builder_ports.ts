@@ -22,6 +22,8 @@ export const refusingSubCalls: SubCallPort = {
 export const refusingSandbox: SandboxPort = {
   identity: "none",
   run() {
-    return Promise.reject(new SandboxRuntimeError("builder: a sandbox op runs in the sandbox builder"));
+    return Promise.reject(
+      new SandboxRuntimeError("builder: a sandbox op runs in the sandbox builder"),
+    );
   },
 };

@@ -24,7 +24,10 @@ else await build();
 
 async function build(): Promise<void> {
   try {
-    await writeOutcome({ ok: true, value: await runOp(op, vars, { sandbox: refusingSandbox, subCall: refusingSubCalls }) });
+    await writeOutcome({
+      ok: true,
+      value: await runOp(op, vars, { sandbox: refusingSandbox, subCall: refusingSubCalls }),
+    });
   } catch (error) {
     if (!(error instanceof OpError)) throw error;
     await writeOpError(error);
