@@ -145,3 +145,51 @@ Deno.test("rlm bench run through the CLI, with user tasks from JSONL, and clear 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("rlm bench keys cached model calls by --base-url: another endpoint's answers are not reused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rlm-bench-endpoints-" });
+  try {
+    const answering = (n: string) => () => ({ content: `{"mode": "final", "answer": "${n}"}` });
+    await using first = startScriptedServer({ reply: answering("111") });
+    await using second = startScriptedServer({ reply: answering("222") });
+    await Deno.writeTextFile(
+      `${dir}/tasks.jsonl`,
+      JSON.stringify({
+        id: "n",
+        question: "Which number?",
+        answer: "222",
+        answer_type: "exact",
+        context: "x",
+      }) +
+        "\n",
+    );
+    const bench = (url: string, out: string) =>
+      runCli([
+        "bench",
+        "run",
+        "--tasks",
+        `${dir}/tasks.jsonl`,
+        "--methods",
+        "rlm-d0",
+        "--base-url",
+        url,
+        "--out",
+        `${dir}/${out}`,
+        "--cache-dir",
+        `${dir}/cache`,
+      ], { env: { OPENAI_BASE_URL: first.url } });
+    assertEquals((await bench(first.url, "a.jsonl")).code, 0);
+    const other = await bench(second.url, "b.jsonl");
+    assertEquals(other.code, 0, other.stderr);
+    assertEquals(second.requests.length, 1, "the second endpoint was asked");
+    const [result] = (await Deno.readTextFile(`${dir}/b.jsonl`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assertEquals(result.answer, "222");
+    // The same endpoint again is a cache hit.
+    assertEquals((await bench(second.url, "c.jsonl")).code, 0);
+    assertEquals(second.requests.length, 1, "served from the cache");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -23,6 +23,11 @@ export interface RunBenchOptions {
   childModel?: string;
   /** The model port (`defaultPorts()`), for every method. */
   modelPort: ModelPort;
+  /**
+   * The `--base-url` the model port sends every model to, if one was given: part of the cache
+   * key of the rlm methods' model calls, as for `rlm()`.
+   */
+  baseUrl?: string;
   /** The results file; results already in it are skipped (resume). */
   out: string;
   /** Stop the bench when it has cost this much. */
@@ -112,6 +117,7 @@ async function runOne(
       childModel: options.childModel,
       maxDepth: Number(method.slice("rlm-d".length)),
       modelPort: port,
+      baseUrl: options.baseUrl,
       store: options.store,
       executor: options.executor,
     });

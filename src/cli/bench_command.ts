@@ -12,7 +12,7 @@ import { renderMarkdown, renderSvg, summarize } from "../bench/report.ts";
 import { METHODS, readResults, runBench } from "../bench/run_bench.ts";
 import { type BenchTask, BenchTaskSchema } from "../protocol/bench.ts";
 import { UsageError } from "../protocol/errors.ts";
-import { collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
+import { baseUrlFlag, collect, fromEnv, intFlag, numFlag } from "./_flags.ts";
 
 interface RunFlags {
   suite?: string;
@@ -47,7 +47,10 @@ export function benchCommand(): Command {
     )
     .option("-m, --model <name>", `model [RLM_MODEL] (default: ${DEFAULTS.model})`)
     .option("--child-model <name>", "model for sub-calls [RLM_CHILD_MODEL] (default: --model)")
-    .option("--base-url <url>", "OpenAI-compatible endpoint [OPENAI_BASE_URL]")
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible endpoint for every model; gets only OPENAI_API_KEY (default: the provider's)",
+    )
     .option("--methods <list>", `comma-separated: ${METHODS.join(", ")}`, "rlm-d1,direct")
     .option("--seed <n>", "seed of the generated tasks", "1")
     .option(
@@ -67,9 +70,11 @@ export function benchCommand(): Command {
       const tasks = await loadTasks(flags);
       const model = fromEnv(flags.model, "RLM_MODEL") ?? DEFAULTS.model;
       const childModel = fromEnv(flags.childModel, "RLM_CHILD_MODEL");
+      // As for rlm run: OPENAI_BASE_URL moves OpenAI's endpoint only, never another provider's.
+      const baseUrl = baseUrlFlag(flags.baseUrl);
       const ports = await defaultPorts({
         models: [...new Set([model, childModel ?? model])],
-        baseUrl: fromEnv(flags.baseUrl, "OPENAI_BASE_URL"),
+        baseUrl,
         cacheDir: flags.cache
           ? resolveCacheDir(fromEnv(flags.cacheDir, "RLM_CACHE_DIR"))
           : undefined,
@@ -80,6 +85,7 @@ export function benchCommand(): Command {
         methods,
         model,
         childModel,
+        baseUrl,
         modelPort: ports.modelPort!,
         store: ports.store,
         executor: ports.executor,
