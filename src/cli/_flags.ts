@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { EXECUTOR_NAMES } from "../exec/create_executor.ts";
 import { checkBaseUrl } from "../llm/providers.ts";
 import { DEFAULTS } from "../loop/defaults.ts";
 import { UsageError } from "../protocol/errors.ts";
@@ -169,9 +170,11 @@ export async function checkPortFlags(
 ): Promise<void> {
   checkEvalFlags(flags);
   const executor = fromEnvNamed(flags.executor, "--executor", "RLM_EXECUTOR");
-  if (executor.text !== undefined && executor.text !== "local" && executor.text !== "nix") {
+  const names: readonly string[] = EXECUTOR_NAMES;
+  if (executor.text !== undefined && !names.includes(executor.text)) {
     const from = executor.name === "RLM_EXECUTOR" ? " (from RLM_EXECUTOR)" : "";
-    throw new UsageError(`Unknown executor "${executor.text}"${from}: use "local" or "nix"`);
+    const use = names.map((name) => `"${name}"`).join(" or ");
+    throw new UsageError(`Unknown executor "${executor.text}"${from}: use ${use}`);
   }
   const dir = fromEnvNamed(flags.cacheDir, "--cache-dir", "RLM_CACHE_DIR");
   if (!flags.cache || dir.text === undefined) return;
