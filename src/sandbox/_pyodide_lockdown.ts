@@ -31,11 +31,14 @@ export const BLOCKED_MODULES = [
 ];
 
 /**
- * Python run once, before the code: it takes every module that bridges to JavaScript out of
- * `sys.modules` and Pyodide's finder out of `sys.meta_path`, makes `_imp.create_builtin` refuse
- * them, and installs an audit hook (which Python cannot remove) that refuses to import them, to
- * load C symbols, to walk the garbage collector's objects, frames or function globals, and to
- * open devices. It defines `__rlm_run(code, g)`, which runs the code and renders `result`.
+ * Python run once, before the code. It defines `__rlm_lockdown(blocked)`, which drops the
+ * references Python holds to JavaScript proxies, takes the `blocked` modules (and their submodules)
+ * out of `sys.modules` and Pyodide's finder out of `sys.meta_path`, makes `_imp.create_builtin`
+ * refuse them, makes `time.sleep` a busy wait, and installs an audit hook (which Python cannot
+ * remove) that refuses to import them (or `_imp`), ctypes, the garbage collector's object walks,
+ * frame access, trace and profile hooks, new code or function objects, reading function defaults,
+ * processes and signals, and opening devices other than `/dev/null`, `/dev/zero`, `/dev/urandom`
+ * and `/dev/random`. It returns `run(code, g)`, which runs the code and renders `result`.
  */
 export const LOCKDOWN_PY = String.raw`
 def __rlm_lockdown(blocked):

@@ -1,8 +1,8 @@
 /**
  * A bound on the bytes of files a WASI program writes into the shim's in-memory file system,
  * where files are JavaScript memory outside the capped Wasm memory. Past it, the write fails with
- * ENOSPC, as on a full disk. A file's space is counted at its size after each write, so
- * truncating it (reopening with "w") gives space back; deleting it does not.
+ * ENOSPC, as on a full disk. A file's space is counted at its size after each write, so a file
+ * truncated (reopened with "w") gives its old space back at its next write; deleting it does not.
  *
  * @module
  */
@@ -25,7 +25,7 @@ export function limitWasiFiles(wasi: WASI, maxBytes: number): void {
     for (let i = 0; i < count; i++) total += view.getUint32(iovs + 8 * i + 4, true);
     return total;
   };
-  /** `end(args, size)`: the file size the call asks for (`grows`: only if larger than now). */
+  /** `end(args, open)`: the file size the call asks for (`grows`: only if larger than now). */
   const guard = (name: string, end: (args: number[], file: OpenFile) => number, grows = true) => {
     const original = imports[name] as unknown as (...args: unknown[]) => number;
     imports[name] = ((...args: unknown[]) => {

@@ -37,8 +37,9 @@ if (Deno.args[0] === "--snapshot-out") {
   exit(0);
 }
 
-// Everything the interpreter writes outside sys.stdout (a /dev/tty device, C-level stderr) is
-// counted against the output limit like what it prints, so no write reaches the host unbounded.
+// Everything the interpreter writes to stdout outside sys.stdout (a /dev/tty device, os.write(1))
+// is counted against the output limit like what it prints; its stderr is dropped. So no write
+// reaches the host unbounded.
 const sink = { limit: Infinity, printed: 0, overflow: false, chunks: [] as Uint8Array[] };
 const take = (bytes: Uint8Array) => {
   sink.printed += bytes.length;

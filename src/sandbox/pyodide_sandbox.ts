@@ -1,8 +1,8 @@
 /**
  * The default sandbox (docs/explanation/sandbox.md): Pyodide (CPython compiled to WebAssembly) from `npm:pyodide`,
  * one fresh child process per evaluation, allowed to read only the Pyodide package; its memory
- * snapshot arrives on stdin; killed with SIGKILL at the time limit; memory capped by V8 and by
- * the OS.
+ * snapshot arrives on stdin; killed with SIGKILL at the time limit; memory capped by V8 and, on
+ * Linux, by the OS.
  *
  * @module
  */
@@ -23,7 +23,7 @@ const RUNNER = fromFileUrl(new URL("./pyodide_runner.ts", import.meta.url));
 export interface PyodideSandboxOptions extends SandboxLimits {
   /**
    * Where the memory snapshot is kept between runs (built on first use, checked against its
-   * sha256 on every load); default none: it is built once per process and kept in memory.
+   * sha256 on every load); default none: it is built once per sandbox and kept in memory.
    */
   snapshotDir?: string;
 }

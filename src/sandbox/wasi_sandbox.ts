@@ -35,7 +35,7 @@ export interface WasiSandboxOptions {
 export interface WasiSandbox extends SandboxPort {
   /** `wasmtime` (the CLI on PATH) or `shim` (Deno's engine with a WASI shim). */
   readonly engine: "wasmtime" | "shim";
-  /** For people (`-v`): the engine and its version, and python.wasm's hash. */
+  /** For people (`-v`): the engine (with wasmtime's version) and python.wasm's hash. */
   readonly description: string;
 }
 

@@ -1,9 +1,9 @@
 /**
  * The messages of each model call, recorded once (trace format version 2). A call's request
  * repeats the whole conversation so far; recording it whole at every call makes a trace grow with
- * the square of its turns. Instead a model call that continues an earlier one of the same call
+ * the square of its turns. Instead a model call that continues the previous one of the same call
  * record (same conversation: its messages start with that call's messages and reply) records only
- * what is new, and `extends`, the index of that earlier call; `fullMessages` puts it back together.
+ * what is new, and `extends`, the index of that call; `fullMessages` puts it back together.
  *
  * @module
  */
