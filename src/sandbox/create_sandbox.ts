@@ -27,7 +27,10 @@ export interface CreateSandboxOptions {
   wasmPython?: string;
   /** `RLM_WASI_ENGINE`: which engine runs `wasmPython`; default `auto`. */
   wasiEngine?: WasiEngineChoice;
-  /** Where the Pyodide memory snapshot and wasmtime's compiled python.wasm are kept; default a temp folder. */
+  /**
+   * Where the Pyodide memory snapshot and wasmtime's compiled python.wasm are kept. Default: none;
+   * the snapshot is then kept in memory only, and wasmtime's module in a temp folder.
+   */
   snapshotDir?: string;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The browser side of the trace viewer, as a string inlined into the page. It reads the trace
  * from a JSON script tag and renders it with DOM calls only (every string from the trace becomes
- * a text node or an attribute value, never HTML: model output is untrusted). Children render when expanded, so a trace of
- * 10 000 calls opens at once.
+ * a text node or an attribute value, never HTML: model output is untrusted). Children render
+ * when expanded, so a trace of 10 000 calls opens at once.
  *
  * @module
  */
