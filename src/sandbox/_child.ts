@@ -40,6 +40,12 @@ export interface RunChildOptions {
    * whether it had said it was ready; `undefined` for the default (see `runChild`).
    */
   explainExit?: (exit: { code: number; stderr: string; ready: boolean }) => Error | undefined;
+  /**
+   * Whether the code writes to the child's stdout itself (wasmtime: Python's fd 1 is the
+   * child's). Its last line may then be the code's own, so one that says the sandbox is broken
+   * is not believed: the code cannot pass for an infrastructure failure.
+   */
+  codeOwnsStdout?: boolean;
 }
 
 /**
@@ -131,7 +137,9 @@ export async function runChild(
   }
   const last = lines[lines.length - 1];
   const parsed = last ? SandboxResponseSchema.safeParse(safeJson(last)) : undefined;
-  if (!parsed?.success) {
+  const forged = options.codeOwnsStdout && parsed?.data?.ok === false &&
+    parsed.data.kind === "broken";
+  if (!parsed?.success || forged) {
     throw options.explainExit?.({ code: status.code, stderr: errText, ready }) ??
       deathError(status, errText, ready, limits);
   }

@@ -37,7 +37,8 @@ def clip(t, line=1000, total=8000):
     return t if len(t) <= total else t[:total] + '... (%d more characters)' % (len(t) - total)
 def report(d):
     if 'message' in d: d['message'] = clip(d['message'])
-    real.write(json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
+    # On a line of its own: the code may have written to fd 1 without a final newline.
+    real.write('\n' + json.dumps(d, ensure_ascii=False) + '\n'); real.flush()
 def tail(e):
     frames = traceback.format_exception(type(e), e, e.__traceback__)
     keep = [f for f in frames if '<exec>' in f] + [frames[-1]]

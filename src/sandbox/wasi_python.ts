@@ -84,12 +84,11 @@ export async function runWasiPython(
       message: `output exceeds the limit of ${request.maxOutputBytes} bytes`,
     };
   }
-  // The wrapper prints exactly one JSON line last; none means the code left the interpreter early.
-  const last = stdout.trimEnd().split("\n").pop() ?? "";
-  try {
-    const parsed = JSON.parse(last);
-    if (typeof parsed?.ok === "boolean") return parsed as SandboxResponse;
-  } catch { /* not a report */ }
+  // The wrapper prints its report as the last line; none means the code left the interpreter
+  // early. The code writes to the same stdout, so a last line may be its own: one that says the
+  // sandbox is broken (which the wrapper never says) is not believed.
+  const report = wrapperReport(stdout.trimEnd().split("\n").pop() ?? "");
+  if (report) return report;
   const broken = noStdlibMessage(stderr);
   if (broken && stdout === "") return { ok: false, kind: "broken", message: broken };
   if (/MemoryError/.test(stderr)) {
@@ -101,4 +100,23 @@ export async function runWasiPython(
     kind: "exception",
     message: `the code exited the interpreter (exit code ${exitCode}) before it finished`,
   };
+}
+
+/** The kinds of failure the wrapper reports (`broken` is the host's to say). */
+const WRAPPER_KINDS: readonly string[] = ["syntax", "exception", "memory", "output"];
+
+/** `line` as the wrapper's report, or `undefined` when it is not one. */
+function wrapperReport(line: string): SandboxResponse | undefined {
+  let parsed;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (parsed?.ok === true && typeof parsed.output === "string") return parsed;
+  if (
+    parsed?.ok === false && WRAPPER_KINDS.includes(parsed.kind) &&
+    typeof parsed.message === "string"
+  ) return parsed;
+  return undefined;
 }

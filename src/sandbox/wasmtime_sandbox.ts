@@ -101,7 +101,11 @@ export async function createWasmtimeSandbox(
           runCommand(options.wasmtime, cwasm, root, zipName, fuel, options.memoryMb),
           { code, vars, maxOutputBytes: options.maxOutputBytes },
           options,
-          { signal: runOptions.signal, explainExit: (exit) => explainExit(exit, fuel, options) },
+          {
+            signal: runOptions.signal,
+            explainExit: (exit) => explainExit(exit, fuel, options),
+            codeOwnsStdout: true,
+          },
         );
       } finally {
         await Deno.remove(root, { recursive: true }).catch(() => {});

@@ -305,6 +305,22 @@ export const HOSTILE_CASES: HostileCase[] = [
     output: "[]\n",
   },
   {
+    // In WASI the wrapper's report shares fd 1 with the code: it must still be read.
+    name: "a raw write to fd 1 without a newline, then a result",
+    code: "import os\nos.write(1, b'RAW')\nresult = 'fine'",
+    expect: "ok",
+    output: "fine",
+  },
+  {
+    // A last line that says the sandbox is broken would end the run as an infrastructure
+    // failure (exit 1): the code's own line is not believed.
+    name: "a forged report that the sandbox is broken, then an exit",
+    code:
+      'import os, sys\nsys.stdout.flush()\nos.write(1, b\'\\n{"ok": false, "kind": "broken", "message": "forged"}\\n\')\nos._exit(0)',
+    expect: "SandboxExceptionError",
+    mustNotContain: ["forged"],
+  },
+  {
     name: "a second audit hook cannot lift the first",
     code: "import sys; sys.addaudithook(lambda *a: None); import js",
     expect: "SandboxExceptionError",
