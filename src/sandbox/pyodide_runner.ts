@@ -15,6 +15,7 @@
  */
 import { loadPyodide, type PyodideInterface } from "pyodide";
 import { SANDBOX_READY, type SandboxRequest, type SandboxResponse } from "../protocol/sandbox.ts";
+import { trapMessage } from "./_trap_message.ts";
 import { BLOCKED_MODULES, LOCKDOWN_PY } from "./_pyodide_lockdown.ts";
 import { limitFiles } from "./_pyodide_file_quota.ts";
 import { readStdin } from "./_stdin.ts";
@@ -151,7 +152,7 @@ function evaluate(py: PyodideInterface, request: SandboxRequest): SandboxRespons
     py.runPython("import sys; sys.stdout.flush()", { globals: g });
   } catch (error) {
     if (sink.overflow) return outputError(request);
-    return failure(String((error as Error).message ?? error));
+    return stopped(error) ?? failure(String((error as Error).message ?? error));
   }
   if (sink.overflow) return outputError(request);
   if (rendered?.[0] === "error") {
@@ -170,6 +171,27 @@ function clip(text: string, line = 1000, total = 8000): string {
   );
   const joined = lines.join("\n");
   return joined.length <= total ? joined : joined.slice(0, total) + more(joined.length - total);
+}
+
+/**
+ * The failure for a run that did not end in Python: a trap of the interpreter (`os.abort`, a
+ * crash in C code) or an exit from it (`os._exit`), said as the WASI runtimes say it, instead of
+ * the JavaScript error it surfaces as (`unreachable`, `Cannot set properties of undefined`).
+ */
+function stopped(error: unknown): SandboxResponse | undefined {
+  if ((error as { type?: unknown })?.type !== undefined) return undefined; // a PythonError
+  if (error instanceof WebAssembly.RuntimeError) {
+    if (/memory|OOM/i.test(error.message)) return undefined;
+    return { ok: false, kind: "exception", message: trapMessage(error.message) };
+  }
+  if (error instanceof TypeError && /exitCode/.test(error.message)) {
+    return {
+      ok: false,
+      kind: "exception",
+      message: "the code exited the interpreter before it finished",
+    };
+  }
+  return undefined;
 }
 
 function failure(raw: string): SandboxResponse {

@@ -17,6 +17,7 @@ import type { SandboxRequest, SandboxResponse } from "../protocol/sandbox.ts";
 import { limitWasiFiles } from "./_wasi_file_quota.ts";
 import { wasiWrapper } from "./_wasi_wrapper.ts";
 import { noStdlibMessage } from "./_no_stdlib.ts";
+import { trapMessage } from "./_trap_message.ts";
 
 const encoder = new TextEncoder();
 const STDERR_KEEP = 8192;
@@ -75,7 +76,8 @@ export async function runWasiPython(
   } catch (error) {
     // A trap (e.g. out of memory when growing past the cap) ends the interpreter.
     const message = String((error as Error)?.message ?? error);
-    return { ok: false, kind: /memory|grow/i.test(message) ? "memory" : "exception", message };
+    if (/memory|grow/i.test(message)) return { ok: false, kind: "memory", message };
+    return { ok: false, kind: "exception", message: trapMessage(message) };
   }
   if (stdoutBytes > maxStdout) {
     return {

@@ -13,6 +13,7 @@ import { type ChildCommand, runChild } from "./_child.ts";
 import { compiledModule, wasmtimeVersion } from "./_wasmtime_compile.ts";
 import { wasiWrapper } from "./_wasi_wrapper.ts";
 import { noStdlibMessage } from "./_no_stdlib.ts";
+import { trapMessage } from "./_trap_message.ts";
 import {
   SandboxExceptionError,
   SandboxMemoryError,
@@ -170,8 +171,8 @@ function explainExit(
     const broken = noStdlibMessage(exit.stderr);
     return broken ? new SandboxRuntimeError(broken) : undefined;
   }
-  const trap = exit.stderr.match(/wasm trap: [^\n]*/)?.[0];
-  if (trap) return new SandboxExceptionError(`the interpreter stopped on a ${trap}`);
+  const trap = exit.stderr.match(/wasm trap: ([^\n]*)/)?.[1];
+  if (trap) return new SandboxExceptionError(trapMessage(trap));
   if (exit.code !== 134 && !/^Error: /m.test(exit.stderr)) {
     return new SandboxExceptionError(
       `the code exited the interpreter (exit code ${exit.code}) before it finished`,
