@@ -146,7 +146,7 @@ Deno.test("rlm bench run through the CLI, with user tasks from JSONL, and clear 
   }
 });
 
-Deno.test("rlm bench keys cached model calls by --base-url: another endpoint's answers are not reused", async () => {
+Deno.test("rlm bench caches both methods' model calls, keyed by --base-url: another endpoint is asked anew", async () => {
   const dir = await Deno.makeTempDir({ prefix: "rlm-bench-endpoints-" });
   try {
     const answering = (n: string) => () => ({ content: `{"mode": "final", "answer": "${n}"}` });
@@ -170,7 +170,7 @@ Deno.test("rlm bench keys cached model calls by --base-url: another endpoint's a
         "--tasks",
         `${dir}/tasks.jsonl`,
         "--methods",
-        "rlm-d0",
+        "rlm-d0,direct",
         "--base-url",
         url,
         "--out",
@@ -181,14 +181,22 @@ Deno.test("rlm bench keys cached model calls by --base-url: another endpoint's a
     assertEquals((await bench(first.url, "a.jsonl")).code, 0);
     const other = await bench(second.url, "b.jsonl");
     assertEquals(other.code, 0, other.stderr);
-    assertEquals(second.requests.length, 1, "the second endpoint was asked");
-    const [result] = (await Deno.readTextFile(`${dir}/b.jsonl`)).trim().split("\n").map((l) =>
-      JSON.parse(l)
-    );
-    assertEquals(result.answer, "222");
-    // The same endpoint again is a cache hit.
+    assertEquals(second.requests.length, 2, "the second endpoint was asked, once per method");
+    const results = async (out: string) =>
+      (await Deno.readTextFile(`${dir}/${out}`)).trim().split("\n").map((l) => JSON.parse(l));
+    const [rlmResult] = await results("b.jsonl");
+    assertEquals(rlmResult.answer, "222");
+    // The same endpoint again is a cache hit for both methods: no call, no cost, no tokens.
     assertEquals((await bench(second.url, "c.jsonl")).code, 0);
-    assertEquals(second.requests.length, 1, "served from the cache");
+    assertEquals(second.requests.length, 2, "served from the cache");
+    for (const r of await results("c.jsonl")) {
+      assertEquals([r.llm_calls, r.cost_usd, r.tokens], [0, 0, 0], r.method);
+    }
+    const direct = (await results("c.jsonl")).find((r) => r.method === "direct");
+    assertEquals(
+      direct.answer,
+      (await results("b.jsonl")).find((r) => r.method === "direct").answer,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

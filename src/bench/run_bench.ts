@@ -6,6 +6,7 @@
 import type { ResultStore } from "../cache/store.ts";
 import type { Executor } from "../exec/executor.ts";
 import type { ModelPort } from "../llm/port.ts";
+import { ModelCallCache } from "../loop/model_call_cache.ts";
 import { rlm } from "../loop/rlm.ts";
 import { directMessages } from "../loop/run_rlm.ts";
 import { type BenchResult, BenchResultSchema, type BenchTask } from "../protocol/bench.ts";
@@ -92,20 +93,27 @@ async function runOne(
   try {
     if (method === "direct") {
       const truncated = context.length > options.windowChars;
-      const r = await port.complete({
+      const request = {
         model: options.model,
         messages: directMessages(
           task.question,
           truncated ? context.slice(0, options.windowChars) : context,
         ),
-      });
+      };
+      // Cached as the rlm methods' calls are: a hit costs nothing and counts no call or tokens.
+      const cache = options.store && new ModelCallCache(options.store, options.baseUrl);
+      let r = await cache?.read(request);
+      if (r === undefined) {
+        r = await port.complete(request);
+        await cache?.write(request, r);
+      }
       return {
         ...base,
         score: score(task.answer_type, r.content, task.answer),
         answer: r.content.trim(),
-        cost_usd: r.costUsd,
-        tokens: r.usage.promptTokens + r.usage.completionTokens,
-        llm_calls: 1,
+        cost_usd: r.cached ? 0 : r.costUsd,
+        tokens: r.cached ? 0 : r.usage.promptTokens + r.usage.completionTokens,
+        llm_calls: r.cached ? 0 : 1,
         latency_ms: Math.round(performance.now() - start),
         truncated,
       };

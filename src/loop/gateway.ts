@@ -10,7 +10,7 @@ import type { ChatRequest, ChatResponse, ModelPort } from "../llm/port.ts";
 import type { CallRecord } from "../protocol/trace.ts";
 import { recordMessages } from "../trace/call_messages.ts";
 import type { Budget } from "./budget.ts";
-import { modelCallKey } from "./model_call_key.ts";
+import { ModelCallCache } from "./model_call_cache.ts";
 
 /** Options of the gateway. */
 export interface GatewayOptions {
@@ -30,10 +30,12 @@ export interface GatewayOptions {
 export class Gateway {
   readonly #options: GatewayOptions;
   readonly #limiter: Limiter;
+  readonly #cache?: ModelCallCache;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
     this.#limiter = new Limiter(options.maxParallel);
+    if (options.store) this.#cache = new ModelCallCache(options.store, options.baseUrl);
   }
 
   /**
@@ -45,9 +47,9 @@ export class Gateway {
     call: CallRecord,
     options: { signal?: AbortSignal; bypassBudget?: boolean } = {},
   ): Promise<ChatResponse> {
-    const { store, budget, model } = this.#options;
-    const key = store ? modelCallKey(request, this.#options.baseUrl) : undefined;
-    let response = store && key ? await readCached(store, key) : undefined;
+    const { budget, model } = this.#options;
+    const cache = this.#cache;
+    let response = await cache?.read(request);
     if (response === undefined) {
       response = await this.#limiter.run(async () => {
         if (!options.bypassBudget) budget.beforeCall();
@@ -58,7 +60,7 @@ export class Gateway {
           : budget.controller.signal;
         const fresh = await model.complete(request, { signal });
         // Stored as soon as it arrives: a run killed later does not repeat this call.
-        if (store && key) await store.put("llm", key, JSON.stringify(fresh));
+        await cache?.write(request, fresh);
         return fresh;
       }, options.bypassBudget ? options.signal : budget.controller.signal);
     }
@@ -77,16 +79,5 @@ export class Gateway {
     });
     this.#options.onCall?.(call, response);
     return response;
-  }
-}
-
-async function readCached(store: ResultStore, key: string): Promise<ChatResponse | undefined> {
-  const hit = await store.get("llm", key);
-  if (typeof hit !== "string") return undefined;
-  try {
-    const saved = JSON.parse(hit) as ChatResponse;
-    return { ...saved, cached: true, latencyMs: 0, retries: 0 };
-  } catch {
-    return undefined;
   }
 }
