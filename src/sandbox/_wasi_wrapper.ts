@@ -7,13 +7,22 @@
 // No imports: the Nix executor's eval builder bundles this file and must stay small.
 
 /**
- * The wrapper program (for `python -S -c`). Without `readyLine` it reads the request from
- * `/request.json` (the shim's in-memory file system); with it, it prints that line and then reads
- * the request from stdin (a child process whose host starts the wall-time clock at that line).
+ * The first line the wrapper prints without a `readyLine`: the interpreter started, so what comes
+ * after is the code's doing, never a missing standard library.
+ */
+export const WRAPPER_STARTED = "__rlm_wrapper_started__";
+
+/**
+ * The wrapper program (for `python -S -c`). Without `readyLine` it prints `WRAPPER_STARTED` and
+ * reads the request from `/request.json` (the shim's in-memory file system); with it, it prints
+ * that line and then reads the request from stdin (a child process whose host starts the
+ * wall-time clock at that line).
  */
 export function wasiWrapper(readyLine?: string): string {
   const read = readyLine === undefined
-    ? "req = json.load(open('/request.json'))"
+    ? `real.write(${
+      JSON.stringify(WRAPPER_STARTED)
+    } + '\\n'); real.flush()\nreq = json.load(open('/request.json'))`
     : `real.write(${
       JSON.stringify(readyLine)
     } + '\\n'); real.flush()\nreq = json.loads(sys.stdin.read())`;

@@ -15,7 +15,7 @@ import {
 } from "@bjorn3/browser_wasi_shim";
 import type { SandboxRequest, SandboxResponse } from "../protocol/sandbox.ts";
 import { limitWasiFiles } from "./_wasi_file_quota.ts";
-import { wasiWrapper } from "./_wasi_wrapper.ts";
+import { wasiWrapper, WRAPPER_STARTED } from "./_wasi_wrapper.ts";
 import { noStdlibMessage } from "./_no_stdlib.ts";
 import { trapMessage } from "./_trap_message.ts";
 
@@ -91,8 +91,11 @@ export async function runWasiPython(
   // sandbox is broken (which the wrapper never says) is not believed.
   const report = wrapperReport(stdout.trimEnd().split("\n").pop() ?? "");
   if (report) return report;
+  // Broken only if the wrapper never started: once it has, stderr is the code's to write.
   const broken = noStdlibMessage(stderr);
-  if (broken && stdout === "") return { ok: false, kind: "broken", message: broken };
+  if (broken && !stdout.startsWith(WRAPPER_STARTED)) {
+    return { ok: false, kind: "broken", message: broken };
+  }
   if (/MemoryError/.test(stderr)) {
     // Out of memory even for the report: the interpreter gave up.
     return { ok: false, kind: "memory", message: "MemoryError" };

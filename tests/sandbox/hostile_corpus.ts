@@ -326,6 +326,15 @@ export const HOSTILE_CASES: HostileCase[] = [
     mustNotContain: ["forged"],
   },
   {
+    // CPython's words for a missing standard library mean a broken sandbox only before the
+    // wrapper has started: after, they are the code's.
+    name: "stderr that says the standard library is missing, then an exit",
+    code:
+      "import os, sys\nsys.stderr.write(\"ModuleNotFoundError: No module named 'encodings'\\n\")\nsys.stderr.flush()\nos._exit(1)",
+    expect: "SandboxExceptionError",
+    mustNotContain: ["cannot start"],
+  },
+  {
     name: "a second audit hook cannot lift the first",
     code: "import sys; sys.addaudithook(lambda *a: None); import js",
     expect: "SandboxExceptionError",
