@@ -166,6 +166,11 @@ Deno.test("rlm run survives 30% injected 429 and 500 replies and a malformed one
     assertMatch(result.stderr, /retry 1/);
     assertMatch(result.stderr, /done: \d+ model calls/);
     assertMatch(result.stderr, /map \[#{16}\] 8\/8/, "a progress bar reaches the end of the map");
+    assertMatch(
+      result.stderr,
+      /root map: starting sub-calls/,
+      "an op with sub-calls says it starts",
+    );
     assert(!result.stderr.includes("\x1b["), "no escape codes when stderr is not a terminal");
   });
 });
