@@ -7,6 +7,29 @@ import { runCli } from "./_cli.ts";
 import { benchPolicy } from "./fixtures/bench_policy.ts";
 import { startScriptedServer } from "./fixtures/scripted_server.ts";
 
+/** `rlm bench run` of `<dir>/tasks.jsonl` with rlm-d0 and direct against `url`, into `<dir>/<out>`. */
+function benchBothMethods(
+  dir: string,
+  url: string,
+  out: string,
+  flags: string[],
+  env?: Record<string, string>,
+) {
+  return runCli([
+    "bench",
+    "run",
+    "--tasks",
+    `${dir}/tasks.jsonl`,
+    "--methods",
+    "rlm-d0,direct",
+    "--base-url",
+    url,
+    "--out",
+    `${dir}/${out}`,
+    ...flags,
+  ], { env });
+}
+
 Deno.test("generated tasks are deterministic by seed", () => {
   assertEquals(sniah(2 ** 13, 1), sniah(2 ** 13, 1));
   assert(
@@ -102,19 +125,7 @@ Deno.test("rlm bench run through the CLI, with user tasks from JSONL, and clear 
         context_file: "ctx.txt",
       }) + "\n",
     );
-    const run = await runCli([
-      "bench",
-      "run",
-      "--tasks",
-      `${dir}/tasks.jsonl`,
-      "--methods",
-      "rlm-d0,direct",
-      "--base-url",
-      server.url,
-      "--out",
-      `${dir}/r.jsonl`,
-      "--no-cache",
-    ]);
+    const run = await benchBothMethods(dir, server.url, "r.jsonl", ["--no-cache"]);
     assertEquals(run.code, 0, run.stderr);
     assertMatch(run.stderr, /\[#{20}\] 2\/2/);
     assertMatch(run.stdout, /\| custom \| - \| rlm-d0 \| 1 \| 100\.0 \|/);
@@ -164,20 +175,9 @@ Deno.test("rlm bench caches both methods' model calls, keyed by --base-url: anot
         "\n",
     );
     const bench = (url: string, out: string) =>
-      runCli([
-        "bench",
-        "run",
-        "--tasks",
-        `${dir}/tasks.jsonl`,
-        "--methods",
-        "rlm-d0,direct",
-        "--base-url",
-        url,
-        "--out",
-        `${dir}/${out}`,
-        "--cache-dir",
-        `${dir}/cache`,
-      ], { env: { OPENAI_BASE_URL: first.url } });
+      benchBothMethods(dir, url, out, ["--cache-dir", `${dir}/cache`], {
+        OPENAI_BASE_URL: first.url,
+      });
     assertEquals((await bench(first.url, "a.jsonl")).code, 0);
     const other = await bench(second.url, "b.jsonl");
     assertEquals(other.code, 0, other.stderr);

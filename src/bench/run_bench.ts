@@ -102,10 +102,11 @@ async function runOne(
       };
       // Cached as the rlm methods' calls are: a hit costs nothing and counts no call or tokens.
       const cache = options.store && new ModelCallCache(options.store, options.baseUrl);
-      let r = await cache?.read(request);
+      const key = cache?.key(request);
+      let r = cache && key ? await cache.read(key) : undefined;
       if (r === undefined) {
         r = await port.complete(request);
-        await cache?.write(request, r);
+        if (cache && key) await cache.write(key, r);
       }
       return {
         ...base,

@@ -49,7 +49,8 @@ export class Gateway {
   ): Promise<ChatResponse> {
     const { budget, model } = this.#options;
     const cache = this.#cache;
-    let response = await cache?.read(request);
+    const key = cache?.key(request);
+    let response = cache && key ? await cache.read(key) : undefined;
     if (response === undefined) {
       response = await this.#limiter.run(async () => {
         if (!options.bypassBudget) budget.beforeCall();
@@ -60,7 +61,7 @@ export class Gateway {
           : budget.controller.signal;
         const fresh = await model.complete(request, { signal });
         // Stored as soon as it arrives: a run killed later does not repeat this call.
-        await cache?.write(request, fresh);
+        if (cache && key) await cache.write(key, fresh);
         return fresh;
       }, options.bypassBudget ? options.signal : budget.controller.signal);
     }

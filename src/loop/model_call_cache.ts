@@ -18,9 +18,14 @@ export class ModelCallCache {
     this.#baseUrl = baseUrl;
   }
 
-  /** The stored reply to `request`, marked `cached` (no latency, no retries), or `undefined`. */
-  async read(request: ChatRequest): Promise<ChatResponse | undefined> {
-    const hit = await this.#store.get("llm", modelCallKey(request, this.#baseUrl));
+  /** The key of `request` (hashing the whole request: compute it once per call). */
+  key(request: ChatRequest): string {
+    return modelCallKey(request, this.#baseUrl);
+  }
+
+  /** The stored reply under `key`, marked `cached` (no latency, no retries), or `undefined`. */
+  async read(key: string): Promise<ChatResponse | undefined> {
+    const hit = await this.#store.get("llm", key);
     if (typeof hit !== "string") return undefined;
     try {
       const saved = JSON.parse(hit) as ChatResponse;
@@ -30,8 +35,8 @@ export class ModelCallCache {
     }
   }
 
-  /** Store `response` as the reply to `request`. */
-  async write(request: ChatRequest, response: ChatResponse): Promise<void> {
-    await this.#store.put("llm", modelCallKey(request, this.#baseUrl), JSON.stringify(response));
+  /** Store `response` as the reply under `key`. */
+  async write(key: string, response: ChatResponse): Promise<void> {
+    await this.#store.put("llm", key, JSON.stringify(response));
   }
 }

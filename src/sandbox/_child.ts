@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { SANDBOX_READY, type SandboxRequest, SandboxResponseSchema } from "../protocol/sandbox.ts";
+import {
+  SANDBOX_READY,
+  type SandboxRequest,
+  type SandboxResponse,
+  SandboxResponseSchema,
+} from "../protocol/sandbox.ts";
 import { readBounded } from "./_bounded_read.ts";
 import { longTimeout } from "./_long_timeout.ts";
 import {
@@ -41,11 +46,12 @@ export interface RunChildOptions {
    */
   explainExit?: (exit: { code: number; stderr: string; ready: boolean }) => Error | undefined;
   /**
-   * Whether the code writes to the child's stdout itself (wasmtime: Python's fd 1 is the
-   * child's). Its last line may then be the code's own, so one that says the sandbox is broken
-   * is not believed: the code cannot pass for an infrastructure failure.
+   * The response in the child's last line, or `undefined` if that line is none. Default: a line
+   * of `SandboxResponseSchema`. A child whose stdout the code writes to as well (wasmtime) reads
+   * it as the wrapper's report (`wrapperReport`), which the code cannot forge into a broken
+   * sandbox.
    */
-  codeOwnsStdout?: boolean;
+  parseResponse?: (line: string) => SandboxResponse | undefined;
 }
 
 /**
@@ -136,14 +142,12 @@ export async function runChild(
     throw new SandboxRuntimeError("The Python sandbox did not start within 60 s");
   }
   const last = lines[lines.length - 1];
-  const parsed = last ? SandboxResponseSchema.safeParse(safeJson(last)) : undefined;
-  const forged = options.codeOwnsStdout && parsed?.data?.ok === false &&
-    parsed.data.kind === "broken";
-  if (!parsed?.success || forged) {
+  const parse = options.parseResponse ?? schemaResponse;
+  const response = last ? parse(last) : undefined;
+  if (response === undefined) {
     throw options.explainExit?.({ code: status.code, stderr: errText, ready }) ??
       deathError(status, errText, ready, limits);
   }
-  const response = parsed.data;
   if (response.ok) {
     // The child counts too, but the code could have written its own last line past the counter.
     if (new TextEncoder().encode(response.output).length > limits.maxOutputBytes) {
@@ -175,6 +179,12 @@ function deathError(
   return new SandboxRuntimeError(
     `The Python sandbox failed to start (${how}): ${tail || "no output"}`,
   );
+}
+
+/** A line of `SandboxResponseSchema`, or `undefined`. */
+function schemaResponse(line: string): SandboxResponse | undefined {
+  const parsed = SandboxResponseSchema.safeParse(safeJson(line));
+  return parsed.success ? parsed.data : undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -4,7 +4,8 @@
  *
  * @module
  */
-// No imports: the Nix executor's eval builder bundles this file and must stay small.
+// No imports but a type: the Nix executor's sandbox builder bundles this file and must stay small.
+import type { SandboxResponse } from "../protocol/sandbox.ts";
 
 /**
  * The first line the wrapper prints without a `readyLine`: the interpreter started, so what comes
@@ -93,4 +94,27 @@ except BaseException as e:
     sys.stdout = real
     report({'ok': False, 'kind': 'exception', 'message': tail(e)})
 `;
+}
+
+/** The kinds of failure the wrapper reports (`broken` is only ever the host's to say). */
+const WRAPPER_KINDS: readonly string[] = ["syntax", "exception", "memory", "output"];
+
+/**
+ * `line` as the wrapper's report, or `undefined` when it is not one. The code writes to the same
+ * stdout, so a last line may be its own: one that says the sandbox is broken, which the wrapper
+ * never says, is not a report (the code cannot pass for an infrastructure failure).
+ */
+export function wrapperReport(line: string): SandboxResponse | undefined {
+  let parsed;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (parsed?.ok === true && typeof parsed.output === "string") return parsed;
+  if (
+    parsed?.ok === false && WRAPPER_KINDS.includes(parsed.kind) &&
+    typeof parsed.message === "string"
+  ) return parsed;
+  return undefined;
 }

@@ -15,7 +15,7 @@ import {
 } from "@bjorn3/browser_wasi_shim";
 import type { SandboxRequest, SandboxResponse } from "../protocol/sandbox.ts";
 import { limitWasiFiles } from "./_wasi_file_quota.ts";
-import { wasiWrapper, WRAPPER_STARTED } from "./_wasi_wrapper.ts";
+import { wasiWrapper, WRAPPER_STARTED, wrapperReport } from "./_wasi_wrapper.ts";
 import { noStdlibMessage } from "./_no_stdlib.ts";
 import { trapMessage } from "./_trap_message.ts";
 
@@ -87,8 +87,7 @@ export async function runWasiPython(
     };
   }
   // The wrapper prints its report as the last line; none means the code left the interpreter
-  // early. The code writes to the same stdout, so a last line may be its own: one that says the
-  // sandbox is broken (which the wrapper never says) is not believed.
+  // early.
   const report = wrapperReport(stdout.trimEnd().split("\n").pop() ?? "");
   if (report) return report;
   // Broken only if the wrapper never started: once it has, stderr is the code's to write.
@@ -105,23 +104,4 @@ export async function runWasiPython(
     kind: "exception",
     message: `the code exited the interpreter (exit code ${exitCode}) before it finished`,
   };
-}
-
-/** The kinds of failure the wrapper reports (`broken` is the host's to say). */
-const WRAPPER_KINDS: readonly string[] = ["syntax", "exception", "memory", "output"];
-
-/** `line` as the wrapper's report, or `undefined` when it is not one. */
-function wrapperReport(line: string): SandboxResponse | undefined {
-  let parsed;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (parsed?.ok === true && typeof parsed.output === "string") return parsed;
-  if (
-    parsed?.ok === false && WRAPPER_KINDS.includes(parsed.kind) &&
-    typeof parsed.message === "string"
-  ) return parsed;
-  return undefined;
 }

@@ -11,7 +11,7 @@ import { SANDBOX_READY } from "../protocol/sandbox.ts";
 import type { Value } from "../protocol/value.ts";
 import { type ChildCommand, runChild } from "./_child.ts";
 import { compiledModule, wasmtimeVersion } from "./_wasmtime_compile.ts";
-import { wasiWrapper } from "./_wasi_wrapper.ts";
+import { wasiWrapper, wrapperReport } from "./_wasi_wrapper.ts";
 import { noStdlibMessage } from "./_no_stdlib.ts";
 import { trapMessage } from "./_trap_message.ts";
 import {
@@ -105,7 +105,7 @@ export async function createWasmtimeSandbox(
           {
             signal: runOptions.signal,
             explainExit: (exit) => explainExit(exit, fuel, options),
-            codeOwnsStdout: true,
+            parseResponse: wrapperReport,
           },
         );
       } finally {
